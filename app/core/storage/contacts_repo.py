@@ -1,0 +1,269 @@
+"""Reading and writing contacts: rows to domain dataclasses and back, with their indexes.
+
+Every function takes the caller's connection, so that one operation (an import of 100,000
+contacts, an undo) is one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import Connection
+
+from app.core.domain.contact import Contact, Name, Stage
+from app.core.domain.dates import PartialDate
+from app.core.domain.normalise import digits, fold, normalise_email, sort_key
+from app.core.domain.serialise import contact_from_dict, contact_to_dict
+
+_DATA_KEYS = ("emails", "phones", "addresses", "urls", "events", "custom", "extra_vcard")
+_COLUMNS = (
+    "id", "uid", "prefix", "given", "middle", "family", "suffix", "nickname", "display_name",
+    "sort_first", "sort_last", "org", "sort_org", "department", "title", "birthday",
+    "anniversary", "notes", "stage", "priority", "favourite", "photo", "photo_mime",
+    "created_at", "updated_at", "deleted_at", "last_contacted", "import_op", "data",
+)  # fmt: skip
+_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM contacts"
+_INSERT = (
+    "INSERT INTO contacts (" + ", ".join(_COLUMNS) + ") VALUES (" + ", ".join("?" * len(_COLUMNS)) + ")"
+)
+_CHUNK = 500  # SQLite's default limit on host parameters is 32,766; stay well below.
+
+
+def now() -> datetime:
+    """The current time, in UTC, to the second (what the store records)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: PartialDate | None) -> str | None:
+    return value.iso() if value else None
+
+
+def row_values(contact: Contact, import_op: int | None = None) -> tuple[Any, ...]:
+    """The `contacts` row for `contact`, in `_COLUMNS` order (`id` and times must be set)."""
+    full = contact_to_dict(contact, with_photo=False)
+    data = json.dumps({k: full[k] for k in _DATA_KEYS}, ensure_ascii=False, separators=(",", ":"))
+    n = contact.name
+    return (
+        contact.id, contact.uid, n.prefix, n.given, n.middle, n.family, n.suffix,
+        contact.nickname, contact.display_name, sort_key(contact, family_first=False),
+        sort_key(contact, family_first=True), contact.org, fold(contact.org),
+        contact.department, contact.title, _date(contact.birthday), _date(contact.anniversary),
+        contact.notes, contact.stage.value if contact.stage else None, contact.priority,
+        int(contact.favourite), contact.photo, contact.photo_mime, _time(contact.created_at),
+        _time(contact.updated_at), _time(contact.deleted_at), _time(contact.last_contacted),
+        import_op, data,
+    )  # fmt: skip
+
+
+def _from_row(row: Sequence[Any], tags: list[str]) -> Contact:
+    data = json.loads(row[28])
+    parts = contact_from_dict(data)
+    return Contact(
+        id=row[0],
+        uid=row[1],
+        name=Name(row[2], row[3], row[4], row[5], row[6]),
+        nickname=row[7],
+        emails=parts.emails,
+        phones=parts.phones,
+        addresses=parts.addresses,
+        urls=parts.urls,
+        org=row[11],
+        department=row[13],
+        title=row[14],
+        birthday=PartialDate.parse(row[15]) if row[15] else None,
+        anniversary=PartialDate.parse(row[16]) if row[16] else None,
+        events=parts.events,
+        notes=row[17],
+        tags=tags,
+        custom=parts.custom,
+        photo=row[21],
+        photo_mime=row[22],
+        stage=Stage(row[18]) if row[18] else None,
+        priority=row[19],
+        favourite=bool(row[20]),
+        created_at=datetime.fromisoformat(row[23]),
+        updated_at=datetime.fromisoformat(row[24]),
+        deleted_at=datetime.fromisoformat(row[25]) if row[25] else None,
+        last_contacted=datetime.fromisoformat(row[26]) if row[26] else None,
+        extra_vcard=parts.extra_vcard,
+    )
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def get_many(conn: Connection, ids: Sequence[int]) -> list[Contact]:
+    """The contacts with these ids (trashed ones too), in the order of `ids`."""
+    found: dict[int, Contact] = {}
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        tag_rows = conn.exec_driver_sql(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+            f"WHERE ct.contact_id IN ({marks}) ORDER BY ct.contact_id, ct.position",
+            tuple(chunk),
+        ).all()
+        tags: dict[int, list[str]] = {}
+        for contact_id, name in tag_rows:
+            tags.setdefault(contact_id, []).append(name)
+        rows = conn.exec_driver_sql(f"{_SELECT} WHERE id IN ({marks})", tuple(chunk)).all()
+        for row in rows:
+            found[row[0]] = _from_row(row, tags.get(row[0], []))
+    return [found[i] for i in ids if i in found]
+
+
+def get(conn: Connection, contact_id: int) -> Contact | None:
+    """One contact, or None."""
+    result = get_many(conn, [contact_id])
+    return result[0] if result else None
+
+
+def exists(conn: Connection, contact_id: int) -> bool:
+    """Whether a contact with this id is stored (in the trash or not)."""
+    row = conn.exec_driver_sql("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).first()
+    return row is not None
+
+
+def next_ids(conn: Connection, count: int) -> list[int]:
+    """Fresh ids, never used before (the journal may still hold undone contacts' ids)."""
+    row = conn.exec_driver_sql(
+        "SELECT max(coalesce((SELECT max(id) FROM contacts), 0), "
+        "coalesce((SELECT max(contact_id) FROM journal), 0))"
+    ).one()
+    start = int(row[0]) + 1
+    return list(range(start, start + count))
+
+
+def prepare_new(contact: Contact, contact_id: int, when: datetime) -> Contact:
+    """Give a new contact its id, a UID if it has none, and its times."""
+    contact.id = contact_id
+    contact.uid = contact.uid or str(uuid.uuid4())
+    contact.created_at = contact.created_at or when
+    contact.updated_at = when
+    return contact
+
+
+def insert_many(conn: Connection, contacts: Sequence[Contact], import_op: int | None = None) -> None:
+    """Store new contacts (ids, UIDs and times already set by `prepare_new`)."""
+    conn.exec_driver_sql(_INSERT, [row_values(c, import_op) for c in contacts])
+    _index(conn, contacts)
+
+
+def replace(conn: Connection, contact: Contact) -> None:
+    """Write `contact` over the stored row with its id, or insert it with that id."""
+    assert contact.id is not None
+    remove(conn, [contact.id])
+    insert_many(conn, [contact])
+
+
+def remove(conn: Connection, ids: Sequence[int]) -> None:
+    """Delete these contacts for good (from the trash, or when undoing their creation)."""
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        params = tuple(chunk)
+        conn.exec_driver_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", params)
+        conn.exec_driver_sql(f"DELETE FROM contacts WHERE id IN ({marks})", params)
+
+
+def _fts_phones(contact: Contact) -> str:
+    tokens: list[str] = []
+    for phone in contact.phones:
+        tokens.append(digits(phone.value))
+        if phone.e164:
+            tokens.append(phone.e164[1:])
+            try:
+                national = phonenumbers.parse(phone.e164).national_number
+            except phonenumbers.NumberParseException:
+                continue
+            tokens.append(str(national))
+            tokens.append(f"0{national}")
+    return " ".join(dict.fromkeys(t for t in tokens if t))
+
+
+def _index(conn: Connection, contacts: Sequence[Contact]) -> None:
+    fts, emails, phones, tag_links = [], [], [], []
+    for c in contacts:
+        fts.append(
+            (
+                c.id,
+                f"{c.display_name} {c.nickname}",
+                f"{c.org} {c.department} {c.title}",
+                " ".join(e.value for e in c.emails),
+                _fts_phones(c),
+                c.notes,
+                " ".join(c.tags),
+            )
+        )
+        emails.extend({(c.id, normalise_email(e.value)) for e in c.emails if e.value.strip()})
+        phones.extend({(c.id, p.e164) for p in c.phones if p.e164})
+        tag_links.extend((c.id, tag, pos) for pos, tag in enumerate(dict.fromkeys(c.tags)))
+    conn.exec_driver_sql(
+        "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes, tags) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        fts,
+    )
+    if emails:
+        conn.exec_driver_sql("INSERT INTO contact_emails (contact_id, email) VALUES (?, ?)", emails)
+    if phones:
+        conn.exec_driver_sql("INSERT INTO contact_phones (contact_id, e164) VALUES (?, ?)", phones)
+    if tag_links:
+        names = sorted({fold(t): t for _, t, _ in tag_links}.values())
+        conn.exec_driver_sql("INSERT OR IGNORE INTO tags (name) VALUES (?)", [(n,) for n in names])
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, position) "
+            "SELECT ?, id, ? FROM tags WHERE name = ?",
+            [(cid, pos, tag) for cid, tag, pos in tag_links],
+        )
+
+
+def set_deleted(conn: Connection, ids: Sequence[int], when: datetime | None) -> None:
+    """Move contacts to the trash (`when` set) or out of it (None)."""
+    stamp = _time(when)
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        conn.exec_driver_sql(
+            f"UPDATE contacts SET deleted_at = ? WHERE id IN ({marks})", (stamp, *chunk)
+        )
+
+
+def find_by_uid(conn: Connection, uid: str) -> int | None:
+    """The id of the contact with this vCard UID."""
+    row = conn.exec_driver_sql("SELECT id FROM contacts WHERE uid = ?", (uid,)).first()
+    return int(row[0]) if row else None
+
+
+def find_by_email(conn: Connection, email: str) -> list[int]:
+    """Ids of live contacts with this email (folded)."""
+    rows = conn.exec_driver_sql(
+        "SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id "
+        "WHERE e.email = ? AND c.deleted_at IS NULL",
+        (normalise_email(email),),
+    ).all()
+    return [int(r[0]) for r in rows]
+
+
+def find_by_phone(conn: Connection, e164: str) -> list[int]:
+    """Ids of live contacts with this E.164 phone."""
+    rows = conn.exec_driver_sql(
+        "SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id "
+        "WHERE p.e164 = ? AND c.deleted_at IS NULL",
+        (e164,),
+    ).all()
+    return [int(r[0]) for r in rows]
+
+
+def delete_unused_tags(conn: Connection) -> None:
+    """Drop tags no contact carries any more."""
+    conn.exec_driver_sql(
+        "DELETE FROM tags WHERE id NOT IN (SELECT DISTINCT tag_id FROM contact_tags)"
+    )

@@ -1,0 +1,193 @@
+"""An open Kith database: create, open (migrating forward), transactions, rekey, close."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from app.core.errors import UserFacingError, WrongKeyError
+from app.core.storage import migrate
+from app.core.storage.engine import (
+    DatabaseKey,
+    connect_raw,
+    create_private_file,
+    ensure_private_folder,
+    explain_sqlite_error,
+    is_plain_sqlite,
+    make_engine,
+)
+from app.core.storage.schema import APPLICATION_ID
+
+log = logging.getLogger(__name__)
+
+
+class NotKithDatabaseError(UserFacingError):
+    """The file opened, but it is not a Kith database."""
+
+
+class Database:
+    """An unlocked, migrated Kith database.
+
+    Use `Database.create` or `Database.open`; `write()` and `read()` give a connection inside a
+    transaction.
+    """
+
+    def __init__(self, path: Path, engine: Engine, key: DatabaseKey) -> None:
+        self.path = path
+        self._engine = engine
+        self._key = key
+
+    @property
+    def key(self) -> DatabaseKey:
+        """The key this database was opened with (for backups and restores)."""
+        return self._key
+
+    @classmethod
+    def create(cls, path: Path, key: DatabaseKey) -> Database:
+        """Create a new encrypted database at `path` (which must not exist).
+
+        The folder is made 0700 and the file 0600 before SQLite writes a byte.
+        """
+        if path.exists():
+            raise UserFacingError(f"{path} already exists; open it instead of creating it.")
+        try:
+            ensure_private_folder(path.parent)
+            create_private_file(path)
+        except OSError as exc:
+            raise UserFacingError(
+                f"Kith cannot create {path}: {exc.strerror}. Choose a folder you may write to."
+            ) from exc
+        try:
+            raw = connect_raw(path, key)
+            try:
+                raw.execute("PRAGMA journal_mode = WAL")
+                raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            finally:
+                raw.close()
+            db = cls(path, make_engine(path, key), key)
+            with db.write() as conn:
+                migrate.upgrade(conn)
+        except BaseException:
+            for leftover in (path, *_sidecars(path)):
+                leftover.unlink(missing_ok=True)
+            raise
+        return db
+
+    @classmethod
+    def open(cls, path: Path, key: DatabaseKey) -> Database:
+        """Open an existing database, migrating it forward (after a backup) if it is older.
+
+        Raises:
+            WrongKeyError: the key does not open the file.
+            NotKithDatabaseError: the file is not a Kith database.
+            UserFacingError: the file is missing, unreadable, or from a newer Kith.
+        """
+        if not path.is_file():
+            raise UserFacingError(f"There is no Kith database at {path}.")
+        if is_plain_sqlite(path):
+            raise NotKithDatabaseError(
+                f"{path} is an unencrypted SQLite file, not a Kith database; "
+                "choose your Kith database instead."
+            )
+        try:
+            raw = connect_raw(path, key)
+        except sqlcipher.Error as exc:
+            raise explain_sqlite_error(exc, path) or exc from exc
+        try:
+            app_id = raw.execute("PRAGMA application_id").fetchone()[0]
+        finally:
+            raw.close()
+        if app_id != APPLICATION_ID:
+            raise NotKithDatabaseError(
+                f"{path} is an SQLCipher database but not a Kith database; "
+                "choose your Kith database instead."
+            )
+        db = cls(path, make_engine(path, key), key)
+        try:
+            db._migrate_if_needed()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate_if_needed(self) -> None:
+        with self.read() as conn:
+            current = migrate.current_revision(conn)
+            if current == migrate.head_revision():
+                return
+        # Imported here: backup imports this module.
+        from app.core.storage.backup import backup_before_migration  # noqa: PLC0415
+
+        backup_before_migration(self, current)
+        try:
+            with self.write() as conn:
+                migrate.upgrade(conn)
+        except CommandError as exc:
+            raise UserFacingError(
+                f"{self.path} was made by a newer version of Kith; update Kith to open it."
+            ) from exc
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A connection in a write transaction, committed on success, rolled back on error.
+
+        SQLite errors the user can act on (disk full, read-only, locked) become UserFacingError.
+        """
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading; its transaction is rolled back at the end."""
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except DBAPIError as exc:
+            raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
+
+    def rekey(self, new_key: DatabaseKey) -> None:
+        """Re-encrypt the whole file under `new_key` (PRAGMA rekey)."""
+        self._engine.dispose()
+        raw = connect_raw(self.path, self._key)
+        try:
+            raw.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+        finally:
+            raw.close()
+        self._key = new_key
+        self._engine = make_engine(self.path, new_key)
+
+    def integrity_problems(self) -> list[str]:
+        """What `integrity_check` and `cipher_integrity_check` report (empty when sound)."""
+        raw = connect_raw(self.path, self._key)
+        try:
+            problems = [r[0] for r in raw.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [r[0] for r in raw.execute("PRAGMA cipher_integrity_check")]
+        finally:
+            raw.close()
+        return problems
+
+    def close(self) -> None:
+        """Close every connection; SQLite checkpoints the WAL into the file."""
+        self._engine.dispose()
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def try_open(path: Path, key: DatabaseKey) -> Database | None:
+    """`Database.open`, or None when the key is wrong (for passphrase retries)."""
+    try:
+        return Database.open(path, key)
+    except WrongKeyError:
+        return None

@@ -1,0 +1,149 @@
+"""The journal: every change grouped into operations, so that undo and redo work across restarts.
+
+Each journal entry holds a contact's state before and after its operation as a JSON snapshot
+(NULL: the contact did not exist). A new contact's `after` is filled only when it is undone,
+which keeps a 100,000-contact import from writing every contact twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from app.core.domain.contact import Contact
+from app.core.domain.serialise import contact_from_dict, contact_to_dict
+from app.core.storage import contacts_repo
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """A stored operation, as undo and redo name it to the user."""
+
+    id: int
+    kind: str
+    label: str
+    created_at: str
+
+
+@dataclass(slots=True)
+class Reversal:
+    """What an undo or redo changed: the operation and the contact ids it touched."""
+
+    operation: Operation
+    added: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+
+def _dump(contact: Contact | None) -> str | None:
+    if contact is None:
+        return None
+    return json.dumps(contact_to_dict(contact), ensure_ascii=False, separators=(",", ":"))
+
+
+def _load(text: str | None) -> Contact | None:
+    return contact_from_dict(json.loads(text)) if text else None
+
+
+def begin_operation(conn: Connection, kind: str, label: str) -> int:
+    """Start an operation; operations that were undone can no longer be redone."""
+    conn.exec_driver_sql("DELETE FROM operations WHERE undone = 1")
+    conn.exec_driver_sql(
+        "INSERT INTO operations (kind, label, created_at, undone) VALUES (?, ?, ?, 0)",
+        (kind, label, contacts_repo.now().isoformat()),
+    )
+    row = conn.exec_driver_sql("SELECT last_insert_rowid()").one()
+    return int(row[0])
+
+
+def record(conn: Connection, op_id: int, before: Contact | None, after: Contact | None) -> None:
+    """Record one contact's change within operation `op_id`."""
+    contact_id = (after or before).id if (after or before) else None
+    assert contact_id is not None
+    conn.exec_driver_sql(
+        "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, ?, ?)",
+        (op_id, contact_id, _dump(before), _dump(after)),
+    )
+
+
+def record_created(conn: Connection, op_id: int, ids: Iterable[int]) -> None:
+    """Record that these contacts were created by operation `op_id`."""
+    conn.exec_driver_sql(
+        "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, NULL, NULL)",
+        [(op_id, i) for i in ids],
+    )
+
+
+def _operation(conn: Connection, *, undone: bool) -> Operation | None:
+    order = "ASC" if undone else "DESC"
+    row = conn.exec_driver_sql(
+        "SELECT id, kind, label, created_at FROM operations WHERE undone = ? "
+        f"ORDER BY id {order} LIMIT 1",
+        (int(undone),),
+    ).first()
+    return Operation(*row) if row else None
+
+
+def last_done(conn: Connection) -> Operation | None:
+    """The operation `undo` would reverse."""
+    return _operation(conn, undone=False)
+
+
+def first_undone(conn: Connection) -> Operation | None:
+    """The operation `redo` would apply again."""
+    return _operation(conn, undone=True)
+
+
+def undo(conn: Connection) -> Reversal | None:
+    """Reverse the last operation that is not undone; None when there is nothing to undo."""
+    op = last_done(conn)
+    if op is None:
+        return None
+    result = Reversal(op)
+    entries = conn.exec_driver_sql(
+        "SELECT id, contact_id, before, after FROM journal WHERE op_id = ? ORDER BY id DESC",
+        (op.id,),
+    ).all()
+    created = [(entry_id, cid) for entry_id, cid, before, _ in entries if before is None]
+    if created:
+        # Keep what undo removes, so that redo can bring it back exactly.
+        current = {c.id: c for c in contacts_repo.get_many(conn, [cid for _, cid in created])}
+        conn.exec_driver_sql(
+            "UPDATE journal SET after = ? WHERE id = ?",
+            [(_dump(current.get(cid)), entry_id) for entry_id, cid in created],
+        )
+        contacts_repo.remove(conn, [cid for _, cid in created])
+        result.removed = [cid for _, cid in created]
+    for _, cid, before, _ in entries:
+        snapshot = _load(before)
+        if snapshot is not None:
+            contacts_repo.replace(conn, snapshot)
+            result.changed.append(cid)
+    contacts_repo.delete_unused_tags(conn)
+    conn.exec_driver_sql("UPDATE operations SET undone = 1 WHERE id = ?", (op.id,))
+    return result
+
+
+def redo(conn: Connection) -> Reversal | None:
+    """Apply again the earliest undone operation; None when there is nothing to redo."""
+    op = first_undone(conn)
+    if op is None:
+        return None
+    result = Reversal(op)
+    entries = conn.exec_driver_sql(
+        "SELECT contact_id, before, after FROM journal WHERE op_id = ? ORDER BY id", (op.id,)
+    ).all()
+    for cid, before, after in entries:
+        snapshot = _load(after)
+        if snapshot is None:
+            contacts_repo.remove(conn, [cid])
+            result.removed.append(cid)
+            continue
+        contacts_repo.replace(conn, snapshot)
+        (result.added if before is None else result.changed).append(cid)
+    contacts_repo.delete_unused_tags(conn)
+    conn.exec_driver_sql("UPDATE operations SET undone = 0 WHERE id = ?", (op.id,))
+    return result

@@ -1,0 +1,165 @@
+"""The database schema: SQLAlchemy 2.0 declarative tables.
+
+Multi-valued parts of a contact (emails, phones, addresses, URLs, events, custom fields, the
+vCard properties Kith does not model) live in one JSON column, `data`, because they are always
+read and written with the contact. What must be searched or matched has its own table: emails
+and E.164 phones (matching on import, segments), tags (counts, filters) and the FTS5 index.
+Keep this file and `migrations/versions` in step: a test compares them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+APPLICATION_ID = 0x4B697468  # "Kith": PRAGMA application_id marks the file as ours.
+
+
+class Base(DeclarativeBase):
+    """Base of every Kith table."""
+
+
+class ContactRow(Base):
+    """One contact. `deleted_at` set means it is in the trash."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String, nullable=False, unique=True)
+    prefix: Mapped[str] = mapped_column(String, nullable=False, default="")
+    given: Mapped[str] = mapped_column(String, nullable=False, default="")
+    middle: Mapped[str] = mapped_column(String, nullable=False, default="")
+    family: Mapped[str] = mapped_column(String, nullable=False, default="")
+    suffix: Mapped[str] = mapped_column(String, nullable=False, default="")
+    nickname: Mapped[str] = mapped_column(String, nullable=False, default="")
+    display_name: Mapped[str] = mapped_column(String, nullable=False, default="")
+    sort_first: Mapped[str] = mapped_column(String, nullable=False, default="")
+    sort_last: Mapped[str] = mapped_column(String, nullable=False, default="")
+    org: Mapped[str] = mapped_column(String, nullable=False, default="")
+    sort_org: Mapped[str] = mapped_column(String, nullable=False, default="")
+    department: Mapped[str] = mapped_column(String, nullable=False, default="")
+    title: Mapped[str] = mapped_column(String, nullable=False, default="")
+    birthday: Mapped[str | None] = mapped_column(String)
+    anniversary: Mapped[str | None] = mapped_column(String)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    stage: Mapped[str | None] = mapped_column(String)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    favourite: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    photo_mime: Mapped[str] = mapped_column(String, nullable=False, default="")
+    created_at: Mapped[str] = mapped_column(String, nullable=False)
+    updated_at: Mapped[str] = mapped_column(String, nullable=False)
+    deleted_at: Mapped[str | None] = mapped_column(String)
+    last_contacted: Mapped[str | None] = mapped_column(String)
+    import_op: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+
+    __table_args__ = (
+        Index("ix_contacts_sort_first", "sort_first", sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_contacts_sort_last", "sort_last", sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_contacts_sort_org", "sort_org", sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_contacts_created", "created_at", sqlite_where=text("deleted_at IS NULL")),
+        Index(
+            "ix_contacts_last_contacted", "last_contacted", sqlite_where=text("deleted_at IS NULL")
+        ),
+        Index("ix_contacts_deleted", "deleted_at", sqlite_where=text("deleted_at IS NOT NULL")),
+    )
+
+
+class EmailRow(Base):
+    """An email of a contact, folded, for matching on import and for segments."""
+
+    __tablename__ = "contact_emails"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String, primary_key=True)
+
+    __table_args__ = (Index("ix_contact_emails_email", "email"),)
+
+
+class PhoneRow(Base):
+    """A phone of a contact in E.164, for matching on import and for segments."""
+
+    __tablename__ = "contact_phones"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    e164: Mapped[str] = mapped_column(String, primary_key=True)
+
+    __table_args__ = (Index("ix_contact_phones_e164", "e164"),)
+
+
+class TagRow(Base):
+    """A tag name."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(collation="NOCASE"), nullable=False, unique=True)
+
+
+class ContactTagRow(Base):
+    """A tag on a contact."""
+
+    __tablename__ = "contact_tags"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    __table_args__ = (Index("ix_contact_tags_tag", "tag_id"),)
+
+
+class OperationRow(Base):
+    """One user-level change (an edit, a delete, an import, a merge): the unit of undo."""
+
+    __tablename__ = "operations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String, nullable=False)
+    label: Mapped[str] = mapped_column(String, nullable=False)
+    created_at: Mapped[str] = mapped_column(String, nullable=False)
+    undone: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class JournalRow(Base):
+    """A contact's state before and after one operation (JSON snapshots; NULL: absent)."""
+
+    __tablename__ = "journal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    op_id: Mapped[int] = mapped_column(
+        ForeignKey("operations.id", ondelete="CASCADE"), nullable=False
+    )
+    contact_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_journal_op", "op_id"),
+        Index("ix_journal_contact", "contact_id"),
+    )
+
+
+class SettingRow(Base):
+    """A user setting stored with the data (e.g. the default phone region)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE contact_fts USING fts5("
+    "name, org, emails, phones, notes, tags, "
+    "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
+)
+"""The full-text index; rowid is the contact id. Written by the repository, not by triggers."""

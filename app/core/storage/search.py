@@ -1,0 +1,135 @@
+"""Listing and searching contacts in SQLite, so that the list never sorts or filters in Python.
+
+The list pane and `kith list` ask for ids in display order and then page rows in by id.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from app.core.domain.normalise import fold
+
+
+class SortOrder(enum.StrEnum):
+    """The orders the list can show."""
+
+    FIRST_LAST = "first_last"
+    LAST_FIRST = "last_first"
+    COMPANY = "company"
+    LAST_CONTACTED = "last_contacted"
+    DATE_ADDED = "date_added"
+
+
+_ORDER_BY = {
+    SortOrder.FIRST_LAST: "c.sort_first, c.id",
+    SortOrder.LAST_FIRST: "c.sort_last, c.id",
+    SortOrder.COMPANY: "c.sort_org = '', c.sort_org, c.sort_first, c.id",
+    SortOrder.LAST_CONTACTED: "c.last_contacted IS NULL, c.last_contacted DESC, c.id",
+    SortOrder.DATE_ADDED: "c.created_at DESC, c.id DESC",
+}
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What the list shows: a search text, a tag, the trash or not, and an order."""
+
+    text: str = ""
+    tag: str | None = None
+    trash: bool = False
+    sort: SortOrder = SortOrder.FIRST_LAST
+    import_op: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """What one line of the list shows."""
+
+    id: int
+    display_name: str
+    org: str
+    email: str
+    phone: str
+    favourite: bool
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query where every word the user typed must start a word of the contact.
+
+    Words are reduced to letters and digits and quoted, so no user text is ever read as FTS5
+    syntax. None when the text has no word at all.
+    """
+    words = _TOKEN.findall(fold(text))
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _where(query: ListQuery) -> tuple[str, list[object]]:
+    clauses = ["c.deleted_at IS NOT NULL" if query.trash else "c.deleted_at IS NULL"]
+    params: list[object] = []
+    match = fts_query(query.text)
+    if match is not None:
+        clauses.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
+        params.append(match)
+    elif query.text.strip():
+        clauses.append("0")  # only punctuation: nothing can match it
+    if query.tag is not None:
+        clauses.append(
+            "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+            "WHERE t.name = ?)"
+        )
+        params.append(query.tag)
+    if query.import_op is not None:
+        clauses.append("c.import_op = ?")
+        params.append(query.import_op)
+    return " AND ".join(clauses), params
+
+
+def ids(conn: Connection, query: ListQuery, limit: int | None = None) -> list[int]:
+    """Ids of the contacts `query` selects, in its order (the first `limit` of them)."""
+    where, params = _where(query)
+    sql = f"SELECT c.id FROM contacts c WHERE {where} ORDER BY {_ORDER_BY[query.sort]}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [int(r[0]) for r in conn.exec_driver_sql(sql, tuple(params)).all()]
+
+
+def count(conn: Connection, query: ListQuery) -> int:
+    """How many contacts `query` selects."""
+    where, params = _where(query)
+    row = conn.exec_driver_sql(f"SELECT count(*) FROM contacts c WHERE {where}", tuple(params))
+    return int(row.one()[0])
+
+
+def rows(conn: Connection, contact_ids: Sequence[int]) -> list[ListRow]:
+    """The list lines of these contacts, in the order of `contact_ids` (missing ids skipped)."""
+    found: dict[int, ListRow] = {}
+    for start in range(0, len(contact_ids), 500):
+        chunk = tuple(contact_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        result = conn.exec_driver_sql(
+            "SELECT id, display_name, org, favourite, "
+            "json_extract(data, '$.emails[0].value'), json_extract(data, '$.phones[0].value') "
+            f"FROM contacts WHERE id IN ({marks})",
+            chunk,
+        )
+        for cid, name, org, fav, email, phone in result:
+            found[cid] = ListRow(cid, name, org, email or "", phone or "", bool(fav))
+    return [found[i] for i in contact_ids if i in found]
+
+
+def tag_counts(conn: Connection) -> list[tuple[str, int]]:
+    """Every tag with the number of live contacts that carry it, by name."""
+    result = conn.exec_driver_sql(
+        "SELECT t.name, count(c.id) FROM tags t JOIN contact_tags ct ON ct.tag_id = t.id "
+        "JOIN contacts c ON c.id = ct.contact_id AND c.deleted_at IS NULL "
+        "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+    )
+    return [(str(name), int(n)) for name, n in result]
