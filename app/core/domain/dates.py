@@ -67,7 +67,9 @@ class PartialDate:
             return cls(None, int(m[1]), int(m[2]))
         if m := _ISO.match(text):
             year = int(m[1])
-            return cls(None if year in _PLACEHOLDER_YEARS or year == 0 else year, int(m[2]), int(m[3]))
+            return cls(
+                None if year in _PLACEHOLDER_YEARS or year == 0 else year, int(m[2]), int(m[3])
+            )
         if m := _DOTTED.match(text):
             year = int(m[3])
             if len(m[3]) == 2:

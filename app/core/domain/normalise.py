@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import locale
+import os
 import re
 import unicodedata
 
@@ -27,8 +29,14 @@ def sort_key(contact: Contact, *, family_first: bool) -> str:
     """The folded key the list sorts by: "given family" or "family given"."""
     name = contact.name
     if name.given or name.family:
-        parts = (name.family, name.given, name.middle) if family_first else (
-            name.given, name.middle, name.family,
+        parts = (
+            (name.family, name.given, name.middle)
+            if family_first
+            else (
+                name.given,
+                name.middle,
+                name.family,
+            )
         )
         return fold(" ".join(p for p in parts if p))
     return fold(contact.display_name)
@@ -46,11 +54,10 @@ def normalise_email(value: str) -> str:
 
 def default_region() -> str:
     """The phone region implied by the user's locale (e.g. "DE" for de_DE), else "US"."""
-    for getter in (lambda: locale.getlocale()[0], lambda: locale.setlocale(locale.LC_CTYPE)):
-        try:
-            name = getter()
-        except (ValueError, locale.Error):
-            continue
+    names = [os.environ.get(var) for var in ("LC_ALL", "LC_CTYPE", "LANG")]
+    with contextlib.suppress(ValueError):
+        names.insert(0, locale.getlocale()[0])
+    for name in names:
         if name and "_" in name:
             region = name.split("_", 1)[1][:2].upper()
             if region.isalpha() and len(region) == 2:

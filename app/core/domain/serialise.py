@@ -89,7 +89,9 @@ def contact_from_dict(data: dict[str, Any]) -> Contact:
     return Contact(
         id=data.get("id"),
         uid=data.get("uid") or "",
-        name=Name(**{k: name.get(k) or "" for k in ("prefix", "given", "middle", "family", "suffix")}),
+        name=Name(
+            **{k: name.get(k) or "" for k in ("prefix", "given", "middle", "family", "suffix")}
+        ),
         nickname=data.get("nickname") or "",
         emails=[Email(e["value"], e.get("label") or "") for e in data.get("emails") or []],
         phones=[

@@ -29,7 +29,11 @@ _COLUMNS = (
 )  # fmt: skip
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM contacts"
 _INSERT = (
-    "INSERT INTO contacts (" + ", ".join(_COLUMNS) + ") VALUES (" + ", ".join("?" * len(_COLUMNS)) + ")"
+    "INSERT INTO contacts ("
+    + ", ".join(_COLUMNS)
+    + ") VALUES ("
+    + ", ".join("?" * len(_COLUMNS))
+    + ")"
 )
 _CHUNK = 500  # SQLite's default limit on host parameters is 32,766; stay well below.
 
@@ -153,7 +157,9 @@ def prepare_new(contact: Contact, contact_id: int, when: datetime) -> Contact:
     return contact
 
 
-def insert_many(conn: Connection, contacts: Sequence[Contact], import_op: int | None = None) -> None:
+def insert_many(
+    conn: Connection, contacts: Sequence[Contact], import_op: int | None = None
+) -> None:
     """Store new contacts (ids, UIDs and times already set by `prepare_new`)."""
     conn.exec_driver_sql(_INSERT, [row_values(c, import_op) for c in contacts])
     _index(conn, contacts)
@@ -191,7 +197,10 @@ def _fts_phones(contact: Contact) -> str:
 
 
 def _index(conn: Connection, contacts: Sequence[Contact]) -> None:
-    fts, emails, phones, tag_links = [], [], [], []
+    fts: list[tuple[int | None, str, str, str, str, str, str]] = []
+    emails: list[tuple[int | None, str]] = []
+    phones: list[tuple[int | None, str]] = []
+    tag_links: list[tuple[int | None, str, int]] = []
     for c in contacts:
         fts.append(
             (

@@ -61,11 +61,11 @@ def begin_operation(conn: Connection, kind: str, label: str) -> int:
 
 def record(conn: Connection, op_id: int, before: Contact | None, after: Contact | None) -> None:
     """Record one contact's change within operation `op_id`."""
-    contact_id = (after or before).id if (after or before) else None
-    assert contact_id is not None
+    subject = after or before
+    assert subject is not None and subject.id is not None
     conn.exec_driver_sql(
         "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, ?, ?)",
-        (op_id, contact_id, _dump(before), _dump(after)),
+        (op_id, subject.id, _dump(before), _dump(after)),
     )
 
 

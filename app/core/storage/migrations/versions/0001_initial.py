@@ -70,6 +70,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("contact_fts", "journal", "contact_tags", "contact_phones", "contact_emails",
-                  "tags", "settings", "operations", "contacts"):
+    for table in (
+        "contact_fts",
+        "journal",
+        "contact_tags",
+        "contact_phones",
+        "contact_emails",
+        "tags",
+        "settings",
+        "operations",
+        "contacts",
+    ):
         op.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,32 @@
+"""`python -m app` / `kith`: no subcommand opens the window; a subcommand runs the CLI."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def wants_window(args: Sequence[str]) -> bool:
+    """Whether the arguments are at most `--db PATH`, i.e. name no subcommand."""
+    rest = list(args)
+    if rest[:1] == ["--db"]:
+        rest = rest[2:]
+    elif rest and rest[0].startswith("--db="):
+        rest = rest[1:]
+    return not rest
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the window, or run a subcommand."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if wants_window(args):
+        from app.ui.app import run  # noqa: PLC0415 - Qt is loaded only for the window
+
+        return int(run(args))
+    from app.cli import main as cli_main  # noqa: PLC0415
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""`kith backup | restore | change-passphrase | set-region`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import UserFacingError
+from app.core.services.contacts import ContactService
+from app.core.storage import backup
+from app.core.storage.database import Database
+from app.core.storage.keys import KeyStore
+from app.core.storage.unlock import change_passphrase
+
+NEW_PASSPHRASE_ENV = "KITH_NEW_PASSPHRASE"
+
+
+def register(sub: Any) -> None:
+    """Add these subcommands to the parser."""
+    b = sub.add_parser("backup", help="write an encrypted backup of the database")
+    b.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="default: a dated file in backups/ beside the database",
+    )
+    b.set_defaults(run=run_backup)
+    r = sub.add_parser(
+        "restore", help="replace the database with a backup (the current one is kept)"
+    )
+    r.add_argument("file", metavar="FILE")
+    r.set_defaults(run=run_restore)
+    p = sub.add_parser(
+        "change-passphrase",
+        help=f"re-encrypt under a new passphrase (from {NEW_PASSPHRASE_ENV} or a prompt)",
+    )
+    p.set_defaults(run=run_change_passphrase)
+    g = sub.add_parser("set-region", help="the default phone region, e.g. DE or US")
+    g.add_argument("region")
+    g.set_defaults(run=run_set_region)
+
+
+def run_backup(db: Database, args: argparse.Namespace) -> int:
+    """Write an encrypted backup and print where."""
+    dest = Path(args.output).expanduser() if args.output else backup.default_backup_path(db.path)
+    written = backup.backup(db, dest)
+    print(f"Backed up to {written}.")
+    return 0
+
+
+def run_restore(db: Database, args: argparse.Namespace) -> int:
+    """Restore a backup over the database."""
+    backup.restore(db, Path(args.file).expanduser())
+    print(f"Restored {args.file}; the previous state is kept in {db.path.parent / 'backups'}.")
+    return 0
+
+
+def run_change_passphrase(db: Database, args: argparse.Namespace) -> int:
+    """Re-encrypt the database under a new passphrase."""
+    new = os.environ.pop(NEW_PASSPHRASE_ENV, None)
+    if new is None:
+        if not sys.stdin.isatty():
+            raise UserFacingError(
+                f"Set {NEW_PASSPHRASE_ENV} or run in a terminal to choose the new passphrase."
+            )
+        new = getpass.getpass("New passphrase: ")
+        if new != getpass.getpass("Type it again: "):
+            raise UserFacingError("The two passphrases differ; nothing was changed.")
+    change_passphrase(db, KeyStore(), new)
+    print("The database is now encrypted under the new passphrase.")
+    return 0
+
+
+def run_set_region(db: Database, args: argparse.Namespace) -> int:
+    """Store the default phone region."""
+    ContactService(db).set_region(args.region)
+    print(f"Phone numbers without a country code are now read as {args.region.upper()}.")
+    return 0
