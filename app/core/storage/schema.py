@@ -146,6 +146,17 @@ class JournalRow(Base):
     )
 
 
+class SegmentRow(Base):
+    """A saved smart segment: a name and its rules (JSON, read by services.segments)."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, nullable=False)
+    rules: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class SettingRow(Base):
     """A user setting stored with the data (e.g. the default phone region)."""
 

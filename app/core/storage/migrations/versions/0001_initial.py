@@ -34,6 +34,9 @@ STATEMENTS = [
     """CREATE TABLE operations (
         id INTEGER NOT NULL, kind VARCHAR NOT NULL, label VARCHAR NOT NULL,
         created_at VARCHAR NOT NULL, undone INTEGER NOT NULL, PRIMARY KEY (id))""",
+    """CREATE TABLE segments (
+        id INTEGER NOT NULL, name VARCHAR NOT NULL, rules TEXT NOT NULL,
+        position INTEGER NOT NULL, PRIMARY KEY (id))""",
     """CREATE TABLE settings ("key" VARCHAR NOT NULL, value TEXT NOT NULL, PRIMARY KEY ("key"))""",
     """CREATE TABLE tags (
         id INTEGER NOT NULL, name VARCHAR COLLATE "NOCASE" NOT NULL,
