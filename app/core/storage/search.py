@@ -36,14 +36,23 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
+class Filter:
+    """An SQL condition on `contacts c` with its parameters (built by services.segments)."""
+
+    sql: str
+    params: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ListQuery:
-    """What the list shows: a search text, a tag, the trash or not, and an order."""
+    """What the list shows: a search text, a tag, a segment's filter, the trash, an order."""
 
     text: str = ""
     tag: str | None = None
     trash: bool = False
     sort: SortOrder = SortOrder.FIRST_LAST
     import_op: int | None = None
+    filter: Filter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,9 @@ def _where(query: ListQuery) -> tuple[str, list[object]]:
             "WHERE t.name = ?)"
         )
         params.append(query.tag)
+    if query.filter is not None:
+        clauses.append(f"({query.filter.sql})")
+        params.extend(query.filter.params)
     if query.import_op is not None:
         clauses.append("c.import_op = ?")
         params.append(query.import_op)

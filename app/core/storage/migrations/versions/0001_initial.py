@@ -80,6 +80,7 @@ def downgrade() -> None:
         "contact_phones",
         "contact_emails",
         "tags",
+        "segments",
         "settings",
         "operations",
         "contacts",
