@@ -149,7 +149,8 @@ def explain_sqlite_error(exc: BaseException, path: Path) -> UserFacingError | No
         )
     if "unable to open" in message:
         return UserFacingError(
-            f"Kith cannot open {path}: check that the folder exists and that you may read it."
+            f"Kith cannot open {path}: the file or its folder is missing, read-only or not "
+            "yours. Check its permissions, or open a copy in a folder you may write to."
         )
     if "locked" in message or "busy" in message:
         return UserFacingError(

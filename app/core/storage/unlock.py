@@ -68,12 +68,24 @@ def _create(
     path: Path, key_store: KeyStore, passphrase: str | None, prompt: PassphrasePrompt | None
 ) -> Database:
     if key_store.available():
-        raw = key_store.create(path)
+        try:
+            raw = key_store.create(path)
+        except UserFacingError:
+            if passphrase is None and prompt is None:
+                raise
+            log.warning("the keyring refused the key; using a passphrase instead")
+            return _create_with_passphrase(path, passphrase, prompt)
         try:
             return Database.create(path, DatabaseKey(raw=raw))
         except BaseException:
             key_store.forget(path)
             raise
+    return _create_with_passphrase(path, passphrase, prompt)
+
+
+def _create_with_passphrase(
+    path: Path, passphrase: str | None, prompt: PassphrasePrompt | None
+) -> Database:
     if passphrase is None:
         if prompt is None:
             raise UserFacingError(
