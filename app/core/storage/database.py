@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -96,21 +95,16 @@ class Database:
                 f"{path} is an unencrypted SQLite file, not a Kith database; "
                 "choose your Kith database instead."
             )
-        try:
-            raw = connect_raw(path, key)
-        except sqlcipher.Error as exc:
-            raise explain_sqlite_error(exc, path) or exc from exc
-        try:
-            app_id = raw.execute("PRAGMA application_id").fetchone()[0]
-        finally:
-            raw.close()
-        if app_id != APPLICATION_ID:
-            raise NotKithDatabaseError(
-                f"{path} is an SQLCipher database but not a Kith database; "
-                "choose your Kith database instead."
-            )
         db = cls(path, make_engine(path, key), key)
         try:
+            # The pool keeps this first keyed connection: the key is derived once, not twice.
+            with db.read() as conn:
+                app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            if app_id != APPLICATION_ID:
+                raise NotKithDatabaseError(
+                    f"{path} is an SQLCipher database but not a Kith database; "
+                    "choose your Kith database instead."
+                )
             db._migrate_if_needed()
         except BaseException:
             db.close()
@@ -119,9 +113,9 @@ class Database:
 
     def _migrate_if_needed(self) -> None:
         with self.read() as conn:
-            current = migrate.current_revision(conn)
-            if current == migrate.head_revision():
-                return
+            current = migrate.stored_revision(conn)
+        if current == migrate.SCHEMA_HEAD:
+            return
         # Imported here: backup imports this module.
         from app.core.storage.backup import backup_before_migration  # noqa: PLC0415
 
@@ -129,7 +123,7 @@ class Database:
         try:
             with self.write() as conn:
                 migrate.upgrade(conn)
-        except CommandError as exc:
+        except migrate.UnknownRevisionError as exc:
             raise UserFacingError(
                 f"{self.path} was made by a newer version of Kith; update Kith to open it."
             ) from exc
@@ -152,6 +146,8 @@ class Database:
         try:
             with self._engine.connect() as conn:
                 yield conn
+        except sqlcipher.Error as exc:  # raised by the pool while connecting
+            raise explain_sqlite_error(exc, self.path) or exc from exc
         except DBAPIError as exc:
             raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
 

@@ -15,8 +15,23 @@ def test_dict_round_trip_keeps_every_field(fake: Faker) -> None:
 
 def test_json_shape_has_the_fields_the_cli_contract_names(fake: Faker) -> None:
     data = contact_to_dict(make_contact(fake, 1))
-    for key in ("id", "display_name", "name", "nickname", "emails", "phones", "addresses", "org",
-                "title", "birthday", "anniversary", "urls", "tags", "notes", "custom"):
+    for key in (
+        "id",
+        "display_name",
+        "name",
+        "nickname",
+        "emails",
+        "phones",
+        "addresses",
+        "org",
+        "title",
+        "birthday",
+        "anniversary",
+        "urls",
+        "tags",
+        "notes",
+        "custom",
+    ):
         assert key in data, key
     assert set(data["name"]) == {"prefix", "given", "middle", "family", "suffix"}
     assert set(data["phones"][0]) == {"value", "e164", "label"}

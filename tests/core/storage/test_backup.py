@@ -21,7 +21,9 @@ def snapshot(service: ContactService) -> list[dict[str, object]]:
     return [contact_to_dict(c) for c in service.get_many(sorted(ids))]
 
 
-def test_backup_is_encrypted_and_restores_exactly(db: Database, tmp_path: Path, fake: Faker) -> None:
+def test_backup_is_encrypted_and_restores_exactly(
+    db: Database, tmp_path: Path, fake: Faker
+) -> None:
     service = ContactService(db, "GB")
     for n in range(30):
         service.add(make_contact(fake, n))

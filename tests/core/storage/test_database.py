@@ -96,9 +96,7 @@ def test_rekey_changes_the_passphrase(db: Database, db_path: Path) -> None:
     reopened.close()
 
 
-def test_key_never_reaches_the_logs(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_key_never_reaches_the_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     secret = bytes(range(100, 132))
     caplog.set_level(logging.DEBUG)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
