@@ -66,7 +66,11 @@ def apply_key(conn: Any, key: DatabaseKey) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as exc:
-        raise WrongKeyError("wrong key") from exc
+        # SQLITE_NOTADB is all SQLCipher says of a wrong key; other errors (a read-only folder
+        # that cannot hold the WAL index, say) are what they say they are.
+        if "not a database" in str(exc):
+            raise WrongKeyError("wrong key") from exc
+        raise
 
 
 def _set_pragmas(conn: Any) -> None:

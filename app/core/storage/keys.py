@@ -108,15 +108,17 @@ def _account(db_path: Path) -> str:
 
 def is_secure_backend(backend: Any) -> bool:
     """Whether `backend` keeps secrets encrypted (a chainer counts if one of its parts does)."""
+    from keyring.backends.chainer import ChainerBackend  # noqa: PLC0415
+
+    if isinstance(backend, ChainerBackend):
+        return any(is_secure_backend(b) for b in backend.backends)
     module = type(backend).__module__
-    if module.startswith("keyring.backends.chainer"):
-        return any(is_secure_backend(b) for b in getattr(backend, "backends", []))
     if any(module.startswith(m) for m in _INSECURE_MODULES):
         return False
-    priority = getattr(backend, "priority", 0)
     try:
-        return float(priority) > 0
-    except (TypeError, ValueError):
+        # A backend's priority is where it checks that it can work (D-Bus up, and so on).
+        return float(backend.priority) > 0
+    except Exception:
         return False
 
 
