@@ -38,9 +38,7 @@ def make_contact(fake: Faker, n: int = 0) -> Contact:
         name=Name(given=given, family=family),
         emails=[Email(f"{given}.{family}{n}@{fake.free_email_domain()}".lower(), "work")],
         phones=[Phone(fake.numerify("+44 20 7### ####"), label="mobile")],
-        addresses=[
-            Address("home", fake.street_address(), fake.city(), "", fake.postcode(), "UK")
-        ],
+        addresses=[Address("home", fake.street_address(), fake.city(), "", fake.postcode(), "UK")],
         urls=[Url(fake.url(), "web")],
         org=fake.company(),
         title=fake.job(),
@@ -92,7 +90,9 @@ CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 def kith(db_path: Path) -> CliRunner:
     """Run the real `kith` CLI in a subprocess on the test database."""
 
-    def run(*args: str, passphrase: str | None = PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, passphrase: str | None = PASSPHRASE, **env: str
+    ) -> subprocess.CompletedProcess[str]:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
         environ["PYTHON_KEYRING_BACKEND"] = NULL_KEYRING
         if passphrase is not None:
