@@ -20,6 +20,8 @@ FALLBACK_REGION = "US"
 
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents, so that "Élodie" sorts and matches as "elodie"."""
+    if text.isascii():  # most names: skip the per-character Unicode work
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -12,15 +12,14 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from sqlalchemy import Connection
 
 from app.core.domain.contact import Contact, Name, Stage
 from app.core.domain.dates import PartialDate
 from app.core.domain.normalise import digits, fold, normalise_email, sort_key
-from app.core.domain.serialise import contact_from_dict, contact_to_dict
+from app.core.domain.serialise import contact_from_dict
 
-_DATA_KEYS = ("emails", "phones", "addresses", "urls", "events", "custom", "extra_vcard")
 _COLUMNS = (
     "id", "uid", "prefix", "given", "middle", "family", "suffix", "nickname", "display_name",
     "sort_first", "sort_last", "org", "sort_org", "department", "title", "birthday",
@@ -51,10 +50,45 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value else None
 
 
+def _data_json(c: Contact) -> str:
+    """The `data` column: the multi-valued parts, in contact_to_dict's shape (empty ones left out).
+
+    Written out by hand rather than through contact_to_dict: this runs for every contact of an
+    import, and building the whole dict took a third of the insert time.
+    """
+    data: dict[str, Any] = {}
+    if c.emails:
+        data["emails"] = [{"value": e.value, "label": e.label} for e in c.emails]
+    if c.phones:
+        data["phones"] = [{"value": p.value, "e164": p.e164, "label": p.label} for p in c.phones]
+    if c.addresses:
+        data["addresses"] = [
+            {
+                "label": a.label,
+                "street": a.street,
+                "city": a.city,
+                "region": a.region,
+                "postal_code": a.postal_code,
+                "country": a.country,
+                "po_box": a.po_box,
+                "extended": a.extended,
+            }
+            for a in c.addresses
+        ]
+    if c.urls:
+        data["urls"] = [{"value": u.value, "label": u.label} for u in c.urls]
+    if c.events:
+        data["events"] = [{"label": e.label, "date": e.date.iso()} for e in c.events]
+    if c.custom:
+        data["custom"] = c.custom
+    if c.extra_vcard:
+        data["extra_vcard"] = c.extra_vcard
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def row_values(contact: Contact, import_op: int | None = None) -> tuple[Any, ...]:
     """The `contacts` row for `contact`, in `_COLUMNS` order (`id` and times must be set)."""
-    full = contact_to_dict(contact, with_photo=False)
-    data = json.dumps({k: full[k] for k in _DATA_KEYS}, ensure_ascii=False, separators=(",", ":"))
+    data = _data_json(contact)
     n = contact.name
     return (
         contact.id, contact.uid, n.prefix, n.given, n.middle, n.family, n.suffix,
@@ -181,18 +215,23 @@ def remove(conn: Connection, ids: Sequence[int]) -> None:
         conn.exec_driver_sql(f"DELETE FROM contacts WHERE id IN ({marks})", params)
 
 
+def _national_number(international: str) -> str:
+    """The digits after the country code (country codes are 1 to 3 digits, prefix-free)."""
+    for length in (1, 2, 3):
+        if int(international[:length] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return international[length:]
+    return international
+
+
 def _fts_phones(contact: Contact) -> str:
     tokens: list[str] = []
     for phone in contact.phones:
         tokens.append(digits(phone.value))
         if phone.e164:
-            tokens.append(phone.e164[1:])
-            try:
-                national = phonenumbers.parse(phone.e164).national_number
-            except phonenumbers.NumberParseException:
-                continue
-            tokens.append(str(national))
-            tokens.append(f"0{national}")
+            international = phone.e164[1:]
+            tokens.append(international)
+            national = _national_number(international)
+            tokens += [national, f"0{national}"]
     return " ".join(dict.fromkeys(t for t in tokens if t))
 
 

@@ -34,6 +34,16 @@ _ORDER_BY = {
 }
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
+# Indexes that give each order for live contacts. When a search matches many contacts, walking
+# the index in order and probing the match set finds the first rows at once; SQLite's own plan
+# would fetch every match and sort them (190 ms instead of 8 ms for "a*" at 100,000 contacts).
+_ORDER_INDEX = {
+    SortOrder.FIRST_LAST: "ix_contacts_sort_first",
+    SortOrder.LAST_FIRST: "ix_contacts_sort_last",
+    SortOrder.DATE_ADDED: "ix_contacts_created",
+}
+_MANY_MATCHES = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class Filter:
@@ -79,10 +89,9 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def _where(query: ListQuery) -> tuple[str, list[object]]:
+def _where(query: ListQuery, match: str | None) -> tuple[str, list[object]]:
     clauses = ["c.deleted_at IS NOT NULL" if query.trash else "c.deleted_at IS NULL"]
     params: list[object] = []
-    match = fts_query(query.text)
     if match is not None:
         clauses.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
         params.append(match)
@@ -103,10 +112,23 @@ def _where(query: ListQuery) -> tuple[str, list[object]]:
     return " AND ".join(clauses), params
 
 
+def _many_matches(conn: Connection, match: str) -> bool:
+    found = conn.exec_driver_sql(
+        "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? LIMIT ?",
+        (match, _MANY_MATCHES + 1),
+    ).all()
+    return len(found) > _MANY_MATCHES
+
+
 def ids(conn: Connection, query: ListQuery, limit: int | None = None) -> list[int]:
     """Ids of the contacts `query` selects, in its order (the first `limit` of them)."""
-    where, params = _where(query)
-    sql = f"SELECT c.id FROM contacts c WHERE {where} ORDER BY {_ORDER_BY[query.sort]}"
+    match = fts_query(query.text)
+    where, params = _where(query, match)
+    source = "contacts c"
+    index = _ORDER_INDEX.get(query.sort)
+    if index and not query.trash and match is not None and _many_matches(conn, match):
+        source = f"contacts c INDEXED BY {index}"
+    sql = f"SELECT c.id FROM {source} WHERE {where} ORDER BY {_ORDER_BY[query.sort]}"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
@@ -115,7 +137,7 @@ def ids(conn: Connection, query: ListQuery, limit: int | None = None) -> list[in
 
 def count(conn: Connection, query: ListQuery) -> int:
     """How many contacts `query` selects."""
-    where, params = _where(query)
+    where, params = _where(query, fts_query(query.text))
     row = conn.exec_driver_sql(f"SELECT count(*) FROM contacts c WHERE {where}", tuple(params))
     return int(row.one()[0])
 
