@@ -66,11 +66,10 @@ def fill(db: Database, contacts: list[Contact]) -> float:
         op = journal.begin_operation(conn, "import", "Benchmark import")
         new_ids = contacts_repo.next_ids(conn, len(contacts))
         now = contacts_repo.now()
-        for offset in range(0, len(contacts), BATCH):
-            chunk = contacts[offset : offset + BATCH]
-            for contact, cid in zip(chunk, new_ids[offset:], strict=False):
-                contacts_repo.prepare_new(contact, cid, now)
-            contacts_repo.insert_many(conn, chunk, import_op=op)
+        for contact, cid in zip(contacts, new_ids, strict=True):
+            contacts_repo.prepare_new(contact, cid, now)
+        chunks = (contacts[o : o + BATCH] for o in range(0, len(contacts), BATCH))
+        contacts_repo.insert_stream(conn, chunks, import_op=op)
         journal.record_created(conn, op, new_ids)
     elapsed = time.perf_counter() - start
     gc.unfreeze()
