@@ -33,7 +33,14 @@ def unlock(
     path = path.expanduser()
     if not path.exists():
         return _create(path, key_store, passphrase, prompt)
-    raw = key_store.load(path)
+    try:
+        raw = key_store.load(path)
+    except UserFacingError:
+        # A locked keyring need not stop a database that has a passphrase.
+        if passphrase is None and prompt is None:
+            raise
+        log.warning("the keyring is locked; trying the passphrase")
+        raw = None
     if raw is not None:
         try:
             return Database.open(path, DatabaseKey(raw=raw))
