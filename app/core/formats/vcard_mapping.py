@@ -1,0 +1,186 @@
+"""From the repaired properties of one card (and vobject's values) to a Contact."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone, Stage, Url
+from app.core.domain.normalise import to_e164
+from app.core.formats.records import ImportProblem, ImportRecord, check_record, parse_date
+from app.core.formats.vcard_labels import label_from_types
+from app.core.formats.vcard_prepass import Prop
+
+# Written fresh by every writer, so not kept from the file.
+_REGENERATED = frozenset({"VERSION", "PRODID", "FN"})
+_DATE_PROPS = frozenset({"BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE"})
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_text(v) for v in value if v)
+    return str(value).strip() if value is not None else ""
+
+
+def _name_from_fn(text: str) -> Name:
+    if "," in text:
+        family, _, given = text.partition(",")
+        return Name(given=given.strip(), family=family.strip())
+    parts = text.split()
+    if len(parts) < 2:
+        return Name(given=text)
+    return Name(given=" ".join(parts[:-1]), family=parts[-1])
+
+
+class _Builder:
+    def __init__(self, region: str, labels: dict[str, str], warnings: list[str]) -> None:
+        self.contact = Contact()
+        self.region = region
+        self.labels = labels
+        self.warnings = warnings
+        self.fn = ""
+        self.used_labels: set[str] = set()
+
+    def label(self, prop: Prop) -> str:
+        group = prop.group.upper()
+        if group and group in self.labels:
+            self.used_labels.add(group)
+            return self.labels[group]
+        return label_from_types(prop.params.get("TYPE", []))
+
+    def date(self, prop: Prop, value: Any) -> bool:
+        found = parse_date(_text(value))
+        if found is None:
+            return False
+        c = self.contact
+        if prop.name == "BDAY":
+            if c.birthday is not None:
+                return False
+            c.birthday = found
+        elif prop.name in ("ANNIVERSARY", "X-ANNIVERSARY"):
+            if c.anniversary is not None:
+                return False
+            c.anniversary = found
+        else:
+            label = self.label(prop) or "date"
+            if label == "anniversary" and c.anniversary is None:
+                c.anniversary = found
+            else:
+                c.events.append(Event(label, found))
+        return True
+
+    def add(self, prop: Prop, value: Any) -> bool:
+        """Map one property; False when the contact does not model it (keep it verbatim)."""
+        c, name = self.contact, prop.name
+        if name in _DATE_PROPS:
+            return self.date(prop, value)
+        if name == "N":
+            n = Name(
+                prefix=_text(value.prefix),
+                given=_text(value.given),
+                middle=_text(value.additional),
+                family=_text(value.family),
+                suffix=_text(value.suffix),
+            )
+            if not c.name.is_empty():
+                return False
+            c.name = n
+        elif name == "FN":
+            self.fn = _text(value)
+        elif name == "EMAIL":
+            text = _text(value).removeprefix("mailto:")
+            if text:
+                c.emails.append(Email(text, self.label(prop)))
+        elif name == "TEL":
+            text = _text(value)
+            text = text[4:] if text.lower().startswith("tel:") else text
+            if text:
+                c.phones.append(Phone(text, to_e164(text, self.region), self.label(prop)))
+        elif name == "ADR":
+            adr = Address(
+                label=self.label(prop),
+                street=_text(value.street).replace("\r\n", "\n"),
+                city=_text(value.city),
+                region=_text(value.region),
+                postal_code=_text(value.code),
+                country=_text(value.country),
+                po_box=_text(value.box),
+                extended=_text(value.extended),
+            )
+            if not adr.is_empty():
+                c.addresses.append(adr)
+        elif name == "URL":
+            text = _text(value).replace("\\:", ":")
+            if text:
+                c.urls.append(Url(text, self.label(prop)))
+        elif name == "ORG":
+            units = [_text(u) for u in (value if isinstance(value, list) else [value]) if _text(u)]
+            if c.org or not units:
+                return bool(units) and not c.org
+            c.org, c.department = units[0], ", ".join(u for u in units[1:] if u)
+        elif name in ("TITLE", "NICKNAME", "UID"):
+            attr = {"TITLE": "title", "NICKNAME": "nickname", "UID": "uid"}[name]
+            if getattr(c, attr):
+                return False
+            setattr(c, attr, _text(value))
+        elif name == "NOTE":
+            text = _text(value)
+            c.notes = f"{c.notes}\n\n{text}" if c.notes and text else c.notes or text
+        elif name == "CATEGORIES":
+            items = value if isinstance(value, list) else [value]
+            c.tags.extend(t for t in (_text(i) for i in items) if t and t not in c.tags)
+        else:
+            return name in _REGENERATED
+        return True
+
+    def add_kith(self, prop: Prop) -> bool:
+        c, value = self.contact, prop.value.replace("\\,", ",").replace("\\;", ";")
+        value = value.replace("\\n", "\n").replace("\\\\", "\\")
+        if prop.name == "X-KITH-STAGE":
+            with contextlib.suppress(ValueError):
+                c.stage = Stage(value)
+        elif prop.name == "X-KITH-PRIORITY":
+            with contextlib.suppress(ValueError):
+                c.priority = int(value)
+        elif prop.name == "X-KITH-FAVOURITE":
+            c.favourite = value.strip().lower() in ("1", "true", "yes")
+        else:
+            key = prop.params.get("X-NAME", [prop.name.removeprefix("X-KITH-CUSTOM-")])[0]
+            c.custom[key] = value
+        return True
+
+
+def contact_from_props(
+    line: int,
+    props: list[Prop],
+    values: dict[int, Any],
+    labels: dict[str, str],
+    photo: tuple[bytes, str] | None,
+    photo_index: int,
+    region: str,
+    warnings: list[str],
+) -> ImportRecord | ImportProblem:
+    """The contact that `props` describe; unmodelled properties go to `extra_vcard`."""
+    b = _Builder(region, labels, warnings)
+    kept: list[Prop] = []
+    for i, prop in enumerate(props):
+        if i in values:
+            if not b.add(prop, values[i]):
+                kept.append(prop)
+        elif prop.name.startswith("X-KITH-"):
+            b.add_kith(prop)
+        elif i == photo_index and photo is not None:
+            if photo[0]:
+                b.contact.photo, b.contact.photo_mime = photo
+        elif prop.name not in _REGENERATED and prop.name != "X-ABLABEL":
+            kept.append(prop)
+    c = b.contact
+    if c.name.is_empty() and b.fn and b.fn != c.org:
+        c.name = _name_from_fn(b.fn)
+    unused = {p.group.upper() for p in kept if p.group}
+    c.extra_vcard = [
+        p.content_line()
+        for p in props
+        if p in kept or (p.name == "X-ABLABEL" and p.group.upper() in unused)
+    ]
+    return check_record(c, line, warnings)
