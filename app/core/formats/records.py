@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.core.domain.contact import Contact
+from app.core.domain.contact import Contact, Name
 from app.core.domain.dates import PartialDate
 
 
@@ -125,3 +125,15 @@ def date_from_parts(year: str, month: str, day: str) -> PartialDate | None:
         return PartialDate(y, m, int(day))
     except ValueError:
         return None
+
+
+def name_from_text(text: str) -> Name:
+    """A structured name from a display name: "Doe, John" or "John Doe"."""
+    text = text.strip()
+    if "," in text:
+        family, _, given = text.partition(",")
+        return Name(given=given.strip(), family=family.strip())
+    parts = text.split()
+    if len(parts) < 2:
+        return Name(given=text)
+    return Name(given=" ".join(parts[:-1]), family=parts[-1])

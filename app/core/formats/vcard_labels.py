@@ -22,7 +22,19 @@ _TEL_TYPES = {
     "textphone": "textphone",
     "msg": "message",
 }
-_IGNORED = {"pref", "voice", "internet", "email", "x400", "postal", "parcel", "dom", "intl", "x-", ""}
+_IGNORED = {
+    "pref",
+    "voice",
+    "internet",
+    "email",
+    "x400",
+    "postal",
+    "parcel",
+    "dom",
+    "intl",
+    "x-",
+    "",
+}
 _WRITE_TYPES = {"mobile": "CELL", "home": "HOME", "work": "WORK", "fax": "FAX", "pager": "PAGER"}
 _WRITE_TYPES |= {"main": "MAIN", "other": "OTHER", "car": "CAR", "isdn": "ISDN"}
 
@@ -56,8 +68,9 @@ def types_for_label(label: str) -> list[str] | None:
     if not label:
         return []
     words = label.lower().split()
+    # Only labels the reader gives back in the same form go as TYPE values.
     if all(w in _WRITE_TYPES for w in words) and label == " ".join(words):
-        # Only labels the reader gives back in the same form go as TYPE values.
-        if label_from_types([_WRITE_TYPES[w] for w in words]) == label:
-            return [_WRITE_TYPES[w] for w in words]
+        types = [_WRITE_TYPES[w] for w in words]
+        if label_from_types(types) == label:
+            return types
     return None

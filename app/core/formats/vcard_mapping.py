@@ -7,7 +7,13 @@ from typing import Any
 
 from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone, Stage, Url
 from app.core.domain.normalise import to_e164
-from app.core.formats.records import ImportProblem, ImportRecord, check_record, parse_date
+from app.core.formats.records import (
+    ImportProblem,
+    ImportRecord,
+    check_record,
+    name_from_text,
+    parse_date,
+)
 from app.core.formats.vcard_labels import label_from_types
 from app.core.formats.vcard_prepass import Prop
 
@@ -20,16 +26,6 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(_text(v) for v in value if v)
     return str(value).strip() if value is not None else ""
-
-
-def _name_from_fn(text: str) -> Name:
-    if "," in text:
-        family, _, given = text.partition(",")
-        return Name(given=given.strip(), family=family.strip())
-    parts = text.split()
-    if len(parts) < 2:
-        return Name(given=text)
-    return Name(given=" ".join(parts[:-1]), family=parts[-1])
 
 
 class _Builder:
@@ -150,7 +146,7 @@ class _Builder:
         return True
 
 
-def contact_from_props(
+def contact_from_props(  # noqa: PLR0917
     line: int,
     props: list[Prop],
     values: dict[int, Any],
@@ -176,7 +172,7 @@ def contact_from_props(
             kept.append(prop)
     c = b.contact
     if c.name.is_empty() and b.fn and b.fn != c.org:
-        c.name = _name_from_fn(b.fn)
+        c.name = name_from_text(b.fn)
     unused = {p.group.upper() for p in kept if p.group}
     c.extra_vcard = [
         p.content_line()

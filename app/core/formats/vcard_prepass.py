@@ -66,7 +66,7 @@ def _param_text(value: str) -> str:
 
 
 def detect_text_encoding(head: bytes) -> str:
-    """"utf-16-le"/"utf-16-be" when the first bytes say so (BOM or NUL pattern), else "utf-8"."""
+    """ "utf-16-le"/"utf-16-be" when the first bytes say so (BOM or NUL pattern), else "utf-8"."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if len(head) >= 4 and head[0] == 0 and head[1] != 0 and head[2] == 0:
@@ -131,7 +131,8 @@ def split_cards(
         if line is None:
             if card is not None:
                 card.warnings.append(
-                    f"Line {number} was longer than {limits.max_line_bytes:,} bytes and was left out."
+                    f"Line {number} was longer than {limits.max_line_bytes:,} bytes "
+                    "and was left out."
                 )
             skip_folds = True
             continue
@@ -253,7 +254,9 @@ def unfold(lines: list[bytes]) -> list[bytes]:
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
     if '"' not in text:
         return text.split(sep)
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

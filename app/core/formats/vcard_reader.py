@@ -13,7 +13,7 @@ import itertools
 import logging
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,9 @@ def _photo(prop: Prop, limits: Limits, warnings: list[str]) -> tuple[bytes, str]
     if not mime and types:
         mime = types[0] if "/" in types[0] else f"image/{types[0]}"
     if len(value) * 3 // 4 > limits.max_photo_bytes:
-        warnings.append(f"The photo was larger than {limits.max_photo_bytes:,} bytes and was left out.")
+        warnings.append(
+            f"The photo was larger than {limits.max_photo_bytes:,} bytes and was left out."
+        )
         return b"", ""
     try:
         data = base64.b64decode(value.replace("\\n", ""), validate=False)
@@ -119,9 +121,7 @@ def parse_chunk(cards: list[RawCard | ImportProblem], region: str, limits: Limit
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return [
-            c if isinstance(c, ImportProblem) else parse_card(c, region, limits) for c in cards
-        ]
+        return [c if isinstance(c, ImportProblem) else parse_card(c, region, limits) for c in cards]
     finally:
         if enabled:
             gc.enable()
@@ -150,7 +150,7 @@ def read_vcards(path: Path, region: str, limits: Limits, workers: int | None) ->
             yield from parse_chunk(chunk, region, limits)
         return
     chunks = itertools.chain(_chunks(iter(first)), _chunks(cards))
-    context = get_context("forkserver" if "forkserver" in _methods() else "spawn")
+    context = get_context("forkserver" if "forkserver" in get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(nworkers, mp_context=context, initializer=_worker_init) as pool:
         pending: list[Future[list[Item]]] = []
         for chunk in chunks:
@@ -159,12 +159,6 @@ def read_vcards(path: Path, region: str, limits: Limits, workers: int | None) ->
                 yield from pending.pop(0).result()
         for future in pending:
             yield from future.result()
-
-
-def _methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-
-    return get_all_start_methods()
 
 
 def _chunks(cards: Iterator[RawCard | ImportProblem]) -> Iterator[list[RawCard | ImportProblem]]:

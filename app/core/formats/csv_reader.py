@@ -1,0 +1,209 @@
+"""CSV files of contacts (Outlook in four languages, Google old and new, Thunderbird, Yahoo and
+any other with a column map) to Contacts."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone, Url
+from app.core.domain.dates import PartialDate
+from app.core.domain.normalise import to_e164
+from app.core.errors import UserFacingError
+from app.core.formats.csv_dialects import (
+    Target,
+    dialect_of,
+    header_key,
+    target_for,
+    target_from_map,
+)
+from app.core.formats.csv_sniff import bounded_lines, open_text
+from app.core.formats.limits import Limits
+from app.core.formats.records import (
+    ImportProblem,
+    ImportRecord,
+    check_record,
+    date_from_parts,
+    name_from_text,
+    parse_date,
+    unneutralise_cell,
+)
+
+_NAME_PARTS = ("prefix", "given", "middle", "family", "suffix")
+_SCALARS = frozenset(
+    {*_NAME_PARTS, "nickname", "org", "department", "title", "notes", "fullname"}
+    | {"birthday", "anniversary", "tags", "birth_year", "birth_month", "birth_day"}
+)
+_MULTI = " ::: "  # Google's separator of several values in one cell
+_SYSTEM_GROUPS = {"my contacts", "mycontacts", "other contacts"}
+_STARRED = {"starred"}
+
+
+def _label(text: str) -> str:
+    text = text.strip().removeprefix("* ").strip()
+    lower = text.lower()
+    return lower if lower in ("home", "work", "mobile", "other", "main", "fax", "pager") else text
+
+
+def _targets(
+    headers: list[str], fmt: str, column_map: dict[str, str] | None
+) -> list[Target | None]:
+    keys = {header_key(h) for h in headers}
+    targets: list[Target | None] = []
+    for header in headers:
+        target = None if fmt == "csv" and column_map else target_for(header)
+        # Outlook's "Title" is Mr/Ms when a "Job Title" column is there too.
+        titled = "job title" in keys or "organization 1 - title" in keys
+        if target is not None and titled and header_key(header) == "title":
+            target = Target("prefix")
+        if column_map and header in column_map:
+            target = target_from_map(column_map[header], header)
+        targets.append(target)
+    return targets
+
+
+def _split_tags(text: str, warnings: list[str], contact: Contact) -> list[str]:
+    parts = text.split(_MULTI) if _MULTI in text else text.replace(";", ",").split(",")
+    tags = []
+    for part in parts:
+        tag = part.strip().removeprefix("* ").strip()
+        if tag.lower() in _STARRED:
+            contact.favourite = True
+        elif tag and tag.lower() not in _SYSTEM_GROUPS and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _date(text: str, what: str, warnings: list[str]) -> PartialDate | None:
+    found = parse_date(text)
+    digits = any(ch.isdigit() for ch in text)
+    if found is None and digits and text.strip("0./- "):
+        warnings.append(f"The {what} {text.strip()!r} could not be read and was left out.")
+    return found
+
+
+def row_to_contact(
+    cells: list[str], targets: list[Target | None], region: str, warnings: list[str]
+) -> Contact | None:
+    """The contact in one row, or None when every cell is empty."""
+    scalars: dict[str, str] = {}
+    groups: dict[tuple[str, str], dict[str, str]] = {}
+    for cell, target in zip(cells, targets, strict=False):
+        value = unneutralise_cell(cell).strip()
+        if not value or target is None:
+            continue
+        if target.kind in _SCALARS:
+            old = scalars.get(target.kind)
+            sep = "\n" if target.kind == "notes" else (_MULTI if target.kind == "tags" else " ")
+            scalars[target.kind] = f"{old}{sep}{value}" if old else value
+        else:
+            parts = groups.setdefault((target.kind, target.slot), {"_label": target.label})
+            old = parts.get(target.part)
+            parts[target.part] = f"{old}\n{value}" if old else value
+    if not scalars and not groups:
+        return None
+    c = Contact(name=Name(**{k: scalars.get(k, "") for k in _NAME_PARTS}))
+    if c.name.is_empty() and scalars.get("fullname"):
+        c.name = name_from_text(scalars["fullname"])
+    c.nickname = scalars.get("nickname", "")
+    c.org, c.department = scalars.get("org", ""), scalars.get("department", "")
+    c.title, c.notes = scalars.get("title", ""), scalars.get("notes", "")
+    c.tags = _split_tags(scalars.get("tags", ""), warnings, c)
+    c.birthday = _date(scalars.get("birthday", ""), "birthday", warnings)
+    c.anniversary = _date(scalars.get("anniversary", ""), "anniversary", warnings)
+    if c.birthday is None and "birth_day" in scalars:
+        c.birthday = date_from_parts(
+            scalars.get("birth_year", ""), scalars.get("birth_month", ""), scalars["birth_day"]
+        )
+    for (kind, _slot), parts in groups.items():
+        _add_group(c, kind, parts, region, warnings)
+    return c
+
+
+def _add_group(
+    c: Contact, kind: str, parts: dict[str, str], region: str, warnings: list[str]
+) -> None:
+    label = _label(parts.get("label", "")) or parts["_label"]
+    value = parts.get("value", "")
+    values = [v.strip() for v in value.split(_MULTI) if v.strip()]
+    if kind == "email":
+        c.emails.extend(Email(v.removeprefix("mailto:"), label) for v in values)
+    elif kind == "phone":
+        c.phones.extend(Phone(v, to_e164(v, region), label) for v in values)
+    elif kind == "url":
+        c.urls.extend(Url(v, label) for v in values)
+    elif kind == "address":
+        first = parts.get("street") or parts.get("address", "")
+        street = "\n".join(p for p in (first, parts.get("street2"), parts.get("street3")) if p)
+        address = Address(
+            label=label,
+            street=street or ("" if len(parts) > 3 else parts.get("formatted", "")),
+            city=parts.get("city", ""),
+            region=parts.get("region", ""),
+            postal_code=parts.get("postal_code", ""),
+            country=parts.get("country", ""),
+            po_box=parts.get("po_box", ""),
+            extended=parts.get("extended", ""),
+        )
+        if not address.is_empty():
+            c.addresses.append(address)
+    elif kind == "event":
+        found = parse_date(value)
+        if found is None:
+            if value:
+                warnings.append(f"The date {value!r} could not be read and was left out.")
+        elif label.lower() == "anniversary" and c.anniversary is None:
+            c.anniversary = found
+        elif label.lower() == "birthday" and c.birthday is None:
+            c.birthday = found
+        else:
+            c.events.append(Event(label or "date", found))
+    elif kind in ("custom", "relation") and value:
+        c.custom[label or kind.title()] = value
+    elif kind.startswith("custom:") and value:
+        c.custom[kind.removeprefix("custom:")] = value
+
+
+def csv_header(path: Path, limits: Limits) -> list[str]:
+    """The decoded header cells of a CSV file."""
+    text, delimiter = open_text(path, limits)
+    with text:
+        for row in csv.reader(bounded_lines(text, limits), delimiter=delimiter):
+            return [cell.strip().lstrip("\ufeff") for cell in row]
+    return []
+
+
+def read_csv(
+    path: Path, fmt: str, region: str, column_map: dict[str, str] | None, limits: Limits
+) -> Iterator[ImportRecord | ImportProblem]:
+    """The records of a CSV file, streamed; `fmt` is "auto" or one of the CSV formats."""
+    text, delimiter = open_text(path, limits)
+    with text:
+        reader = csv.reader(bounded_lines(text, limits), delimiter=delimiter)
+        headers = [cell.strip().lstrip("\ufeff") for cell in next(reader, [])]
+        fmt = dialect_of(headers) if fmt == "auto" else fmt
+        targets = _targets(headers, fmt, column_map)
+        if not any(targets):
+            return
+        count = 0
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                yield ImportProblem(start, f"This row could not be read as CSV ({error}).")
+                continue
+            warnings: list[str] = []
+            contact = row_to_contact(cells, targets, region, warnings)
+            if contact is None:
+                continue
+            count += 1
+            if count > limits.max_records:
+                raise UserFacingError(
+                    f"This file holds more than {limits.max_records:,} contacts; "
+                    "split it into smaller files."
+                )
+            yield check_record(contact, start, warnings)
