@@ -60,7 +60,7 @@ def detect_format(path: Path) -> str:
     if "BEGIN:VCARD" in text.upper():
         return "vcard"
     first = text.splitlines()[0] if text.splitlines() else ""
-    if "\0" not in text and "\ufffd" not in first:
+    if "\0" not in text:
         delimiter = sniff_delimiter(first)
         headers = [h.strip().strip('"') for h in first.split(delimiter)]
         if len(headers) >= 2:

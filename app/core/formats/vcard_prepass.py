@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -84,15 +85,20 @@ def iter_lines(stream: BinaryIO, limits: Limits) -> Iterator[tuple[int, bytes | 
     """
     head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
     encoding = detect_text_encoding(head)
+    if encoding == "utf-8":
+        yield from _numbered(iter(lambda: stream.readline(limits.max_line_bytes + 1), b""), limits)
+        return
+    # newline="\n": split on LF only, as for UTF-8, not on U+2028 and friends.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+    try:
+        chunks = iter(lambda: text.readline(limits.max_line_bytes // 2 + 1), "")
+        yield from _numbered((chunk.encode("utf-8") for chunk in chunks), limits)
+    finally:
+        text.detach()  # the caller owns and closes the binary stream
+
+
+def _numbered(source: Iterator[bytes], limits: Limits) -> Iterator[tuple[int, bytes | None]]:
     limit = limits.max_line_bytes
-    if encoding != "utf-8":
-        # newline="\n": split on LF only, as for UTF-8, not on U+2028 and friends.
-        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
-        source: Iterator[bytes] = (
-            chunk.encode("utf-8") for chunk in iter(lambda: text.readline(limit // 2 + 1), "")
-        )
-    else:
-        source = iter(lambda: stream.readline(limit + 1), b"")
     number = 0
     oversized = False
     for raw in source:
@@ -290,7 +296,12 @@ def decode_text(data: bytes, charset: str) -> str:
             continue
         try:
             return data.decode(name)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError as error:
+            # A UTF-8 value cut inside its last character (a truncated QP line): drop the stub.
+            if name == "utf-8" and error.start >= len(data) - 3 and error.end == len(data):
+                with contextlib.suppress(UnicodeDecodeError):
+                    return data[: error.start].decode("utf-8")
+        except LookupError:
             pass
     try:
         text = data.decode("cp932")
