@@ -101,6 +101,8 @@ def parse_date(text: str) -> PartialDate | None:
     if not text or text in _EMPTY_DATES:
         return None
     found = PartialDate.try_parse(text)
+    if found is not None and found.year in (1, 1604, 1900):  # "no year" in M/D/YYYY form too
+        return PartialDate(None, found.month, found.day)
     if found is not None:
         return found
     if m := _LOOSE_ISO.match(text):

@@ -81,7 +81,7 @@ def test_shift_jis_csv_without_bom() -> None:
 
 def test_shift_jis_vcard_with_charset() -> None:
     records = _records("vcf/aosp/v21_multiple_entry.vcf")
-    assert [r.contact.display_name for r in records][0].startswith("安藤ロイド")
+    assert all(r.contact.display_name.startswith("安藤ロイド") for r in records)
 
 
 def test_x_ablabel_becomes_the_label() -> None:
