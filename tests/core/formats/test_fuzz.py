@@ -1,4 +1,4 @@
-"""Hostile and broken files: records or UserFacingError, never a crash, a hang or a memory blow-up."""
+"""Hostile and broken files give records or UserFacingError: no crash, hang or memory blow-up."""
 
 from __future__ import annotations
 
