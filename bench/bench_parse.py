@@ -17,8 +17,8 @@ import vobject
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.formats import ImportRecord, read_records  # noqa: E402
-from bench.vcard_gen import write_vcards  # noqa: E402
+from app.core.formats import ImportRecord, read_records
+from bench.vcard_gen import write_vcards
 
 
 def peak_rss_mb() -> float:
@@ -45,7 +45,7 @@ def bench(size: int, workers: int | None) -> None:
         print(f"  vobject.readComponents: {t_bare:7.2f} s  {bare / t_bare:8.0f} cards/s")
         print(f"  read_records:           {t_kith:7.2f} s  {ok / t_kith:8.0f} cards/s")
         print(f"  ratio kith/vobject:     {t_kith / t_bare:7.2f}")
-        print(f"  peak RSS: after vobject {rss_bare:.0f} MB, after read_records {peak_rss_mb():.0f} MB")
+        print(f"  peak RSS: vobject {rss_bare:.0f} MB, read_records {peak_rss_mb():.0f} MB")
 
 
 def main() -> None:
