@@ -1,10 +1,85 @@
-"""Builds and wires the window's objects (placeholder until the window lands)."""
+"""Builds and wires the window's objects: the one place the object graph is made."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.core.errors import UserFacingError
+from app.core.services.contacts import ContactService
+from app.core.services.segments import SegmentService
+from app.core.storage.database import Database
+from app.core.storage.keys import KeyStore
+from app.ui.changes import ChangeHub
+from app.ui.context import ICONS, AppContext
+from app.ui.main_window import MainWindow
+from app.ui.unlock_dialog import ask_with_dialog, database_path, open_database
+from app.ui.worker import Worker
+
+log = logging.getLogger("kith")
+
+
+def build_window(
+    db: Database,
+    settings: QSettings,
+    *,
+    key_store: KeyStore | None = None,
+    open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+    region: str | None = None,
+) -> MainWindow:
+    """The main window over an open database, with its workers and services."""
+    contacts = ContactService(db, region)
+    worker = Worker("kith-db")
+    # The region is read from the store once, here on the worker, and then kept.
+    worker.submit(lambda: contacts.region)
+    ctx = AppContext(
+        db=db,
+        contacts=contacts,
+        segments=SegmentService(db),
+        worker=worker,
+        background=Worker("kith-files"),
+        hub=ChangeHub(),
+        settings=settings,
+        key_store=key_store or KeyStore(),
+        open_url=open_url,
+    )
+    return MainWindow(ctx)
+
+
+def _db_arg(args: Sequence[str]) -> str | None:
+    rest = list(args)
+    if rest[:1] == ["--db"] and len(rest) > 1:
+        return rest[1]
+    if rest and rest[0].startswith("--db="):
+        return rest[0].split("=", 1)[1]
+    return None
 
 
 def run(args: Sequence[str]) -> int:
     """Open the main window on the database the arguments name."""
-    raise NotImplementedError
+    logging.basicConfig(level=logging.WARNING, format="kith: %(levelname)s: %(message)s")
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Kith")
+    app.setOrganizationName("Kith")
+    app.setDesktopFileName("kith")
+    app.setWindowIcon(QIcon(str(ICONS / "kith.svg")))
+    key_store = KeyStore()
+    try:
+        db = open_database(database_path(_db_arg(args)), key_store, ask_with_dialog)
+    except UserFacingError as exc:
+        QMessageBox.critical(None, "Kith", str(exc))
+        return 1
+    if db is None:
+        return 1
+    try:
+        window = build_window(db, QSettings(), key_store=key_store)
+        window.show()
+        return int(app.exec())
+    finally:
+        db.close()

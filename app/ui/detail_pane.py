@@ -1,0 +1,227 @@
+"""The detail pane (right): loads the current contact, saves edits a moment after typing stops.
+
+Edits are saved as the user works (no Save button): after a short pause, when another contact
+is chosen, and when the window closes. A field with a problem (an email that is not one, a date
+that is not a date) is marked beside it and stops the save until it is fixed; a phone the
+default region cannot read only warns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from app.core.domain.contact import PHOTO_MAX_BYTES, Contact
+from app.core.errors import UserFacingError
+from app.core.services.contacts import ChangeSet, ContactService
+from app.ui.changes import ChangeHub
+from app.ui.contact_form import ContactForm
+from app.ui.worker import Worker
+
+SAVE_DELAY_MS = 800
+
+
+def _read_photo(path: Path) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    if len(data) > PHOTO_MAX_BYTES:
+        raise UserFacingError(
+            f"{path.name} is {len(data) // 1024} KB; choose a picture under "
+            f"{PHOTO_MAX_BYTES // 1024} KB."
+        )
+    mime = "image/png" if data[:4] == b"\x89PNG" else "image/jpeg"
+    return data, mime
+
+
+class DetailPane(QWidget):
+    """The card of one contact, editable in place.
+
+    Signals:
+        status: a short sentence for the status line ("Saved", a problem).
+        created: the id of a contact this pane added (so the list can select it).
+    """
+
+    status = Signal(str)
+    created = Signal(int)
+
+    def __init__(
+        self,
+        service: ContactService,
+        worker: Worker,
+        hub: ChangeHub,
+        open_url: Callable[[QUrl], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._worker = worker
+        self._hub = hub
+        self._open_url = open_url
+        self._contact: Contact | None = None
+        self._dirty = False
+        self._loading = False
+        self._saving = False
+        self._own_ops: set[int] = set()
+        self._load_generation = 0
+        self.form = ContactForm(lambda: service.region, self._open)
+        self.form.edited.connect(self._edited)
+        self.form.choose_photo.clicked.connect(self._choose_photo)
+        self.empty = QLabel("Choose a contact, or press Ctrl+N to add one.", self)
+        self.message = QLabel(self)
+        self.message.setObjectName("save-status")
+        self.card = QScrollArea(self)
+        self.card.setWidgetResizable(True)
+        self.card.setWidget(self.form)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        hub.changed.connect(self._on_change)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.card, 1)
+        layout.addWidget(self.message)
+        self._show_card(False)
+
+    @property
+    def contact_id(self) -> int | None:
+        """The id of the contact shown (None for none, or a new one not saved yet)."""
+        return self._contact.id if self._contact else None
+
+    @property
+    def dirty(self) -> bool:
+        """Whether there are edits not saved yet."""
+        return self._dirty
+
+    def _show_card(self, shown: bool) -> None:
+        self.card.setVisible(shown)
+        self.empty.setVisible(not shown)
+
+    def _open(self, url: str) -> None:
+        self._open_url(QUrl(url))
+
+    # Loading
+
+    def show_contact(self, contact_id: int | None) -> None:
+        """Save any edits, then show this contact (None: show nothing)."""
+        self.flush()
+        self._load_generation += 1
+        if contact_id is None:
+            self._contact = None
+            self._show_card(False)
+            return
+        generation = self._load_generation
+        self._worker.submit(
+            lambda: self._service.get(contact_id),
+            lambda c: self._loaded(generation, c),
+        )
+
+    def new_contact(self) -> None:
+        """Show an empty card; it is stored once it has a name."""
+        self.flush()
+        self._load_generation += 1
+        self._loaded(self._load_generation, Contact())
+        self.form.fields["given"].setFocus()
+
+    def _loaded(self, generation: int, contact: Contact | None) -> None:
+        if generation != self._load_generation:
+            return
+        self._contact = contact
+        self._dirty = False
+        if contact is None:
+            self._show_card(False)
+            return
+        self._loading = True
+        try:
+            self.form.fill(contact)
+        finally:
+            self._loading = False
+        self.message.setText("In the trash" if contact.deleted_at else "")
+        self._show_card(True)
+
+    def _on_change(self, change: ChangeSet) -> None:
+        if self._contact is None or self._contact.id not in change.ids or self._dirty:
+            return
+        if change.operation_id is not None and change.operation_id in self._own_ops:
+            return
+        generation = self._load_generation
+        cid = self._contact.id
+        assert cid is not None
+        self._worker.submit(lambda: self._service.get(cid), lambda c: self._loaded(generation, c))
+
+    # Saving
+
+    def _edited(self) -> None:
+        if self._loading or self._contact is None:
+            return
+        self._dirty = True
+        self.message.setText("")
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Save the edits now, if there are any and nothing stops it."""
+        self._timer.stop()
+        if not self._dirty or self._contact is None:
+            return
+        if self._saving:
+            self._timer.start()  # the previous save is still on its way
+            return
+        problems = self.form.problems()
+        if problems:
+            self.message.setText(f"Not saved: {problems[0]}")
+            return
+        contact = self.form.read_into(self._contact)
+        if not contact.display_name:
+            self.message.setText("Not saved yet: type a name, a company, an email or a phone.")
+            return
+        self._dirty = False
+        self._saving = True
+        self.form.title_label.setText(contact.display_name)
+        service = self._service
+        if contact.id is None:
+            self._worker.submit(lambda: service.add(contact), self._added, self._failed)
+        else:
+            self._contact = contact
+            self._worker.submit(lambda: service.update(contact), self._saved, self._failed)
+
+    def _added(self, change: ChangeSet) -> None:
+        if self._contact is not None and self._contact.id is None and change.added:
+            self._contact.id = change.added[0]
+            if self._dirty:
+                self._timer.start()  # typed on while it was being added: save that too
+        self._saved(change)
+        if change.added:
+            self.created.emit(change.added[0])
+
+    def _saved(self, change: ChangeSet) -> None:
+        self._saving = False
+        if change.operation_id is not None:
+            self._own_ops.add(change.operation_id)
+        self.message.setText("Saved")
+        self._hub.publish(change)
+
+    def _failed(self, exc: Exception) -> None:
+        self._saving = False
+        self._dirty = True
+        if isinstance(exc, UserFacingError):
+            self.message.setText(f"Not saved: {exc}")
+        else:
+            self._worker.report(exc)
+
+    def _choose_photo(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose a photo", "", "Pictures (*.png *.jpg *.jpeg)"
+        )
+        if name:
+            self.set_photo_file(Path(name))
+
+    def set_photo_file(self, path: Path) -> None:
+        """Read a picture off the GUI thread and put it on the card."""
+        self._worker.submit(
+            lambda: _read_photo(path),
+            lambda result: self.form.set_photo(*result, edited=True),
+            lambda exc: self.message.setText(f"Photo not set: {exc}"),
+        )

@@ -1,0 +1,227 @@
+"""The contact list's item model: it holds ids only and pages rows in from the store.
+
+The ids of a query come from SQLite in display order (filtering and sorting never happen in
+Python); rows are read in blocks of BLOCK as the view asks for them, on the database worker,
+and kept in a small cache. A row not read yet shows a placeholder until its block arrives.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+
+from app.core.services.contacts import ContactService
+from app.core.storage.search import ListQuery, ListRow
+from app.ui.worker import Worker
+
+BLOCK = 200
+CACHE_BLOCKS = 64
+PLACEHOLDER = "…"
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    """The list's columns."""
+
+    NAME = 0
+    COMPANY = 1
+    EMAIL = 2
+    PHONE = 3
+
+
+HEADERS = {
+    Column.NAME: "Name",
+    Column.COMPANY: "Company",
+    Column.EMAIL: "Email",
+    Column.PHONE: "Phone",
+}
+
+
+class Role(enum.IntEnum):
+    """Data roles beyond Qt's own."""
+
+    ID = Qt.ItemDataRole.UserRole + 1
+    FAVOURITE = Qt.ItemDataRole.UserRole + 2
+
+
+def _text(row: ListRow, column: int) -> str:
+    if column == Column.NAME:
+        return row.display_name
+    if column == Column.COMPANY:
+        return row.org
+    if column == Column.EMAIL:
+        return row.email
+    return row.phone
+
+
+class ContactListModel(QAbstractTableModel):
+    """Ids of the contacts a ListQuery selects, with their rows paged in on demand.
+
+    Signals:
+        loaded: the ids of a query arrived and the model shows them.
+    """
+
+    loaded = Signal()
+
+    def __init__(
+        self,
+        service: ContactService,
+        worker: Worker,
+        star: QIcon | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._worker = worker
+        self._star = star
+        self._ids: list[int] = []
+        self._rows_of: dict[int, int] | None = None
+        self._blocks: OrderedDict[int, list[ListRow]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._generation = 0
+        self.query = ListQuery()
+
+    # Loading
+
+    def set_query(self, query: ListQuery) -> None:
+        """Show what `query` selects; the ids arrive from the worker (see `loaded`)."""
+        self.query = query
+        self._generation += 1
+        generation = self._generation
+        service = self._service
+
+        def job() -> tuple[list[int], list[ListRow]] | None:
+            if generation != self._generation:
+                return None  # typed over by a newer keystroke before it started
+            ids = service.ids(query)
+            return ids, service.rows(ids[:BLOCK])
+
+        self._worker.submit(job, lambda result: self._apply(generation, result))
+
+    def refresh(self) -> None:
+        """Read the current query again (after a change)."""
+        self.set_query(self.query)
+
+    def _apply(self, generation: int, result: tuple[list[int], list[ListRow]] | None) -> None:
+        if result is None or generation != self._generation:
+            return  # a newer query is on its way
+        ids, first = result
+        same = ids == self._ids
+        if not same:
+            self.beginResetModel()
+        self._ids = ids
+        self._rows_of = None
+        self._blocks.clear()
+        self._requested.clear()
+        self._blocks[0] = first
+        if same:
+            if ids:
+                last = self.index(len(ids) - 1, len(Column) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+        else:
+            self.endResetModel()
+        self.loaded.emit()
+
+    def _request(self, block: int) -> None:
+        if block in self._requested:
+            return
+        self._requested.add(block)
+        generation = self._generation
+        chunk = self._ids[block * BLOCK : (block + 1) * BLOCK]
+        service = self._service
+        self._worker.submit(
+            lambda: service.rows(chunk),
+            lambda rows: self._store(generation, block, rows),
+        )
+
+    def _store(self, generation: int, block: int, rows: list[ListRow]) -> None:
+        if generation != self._generation:
+            return
+        self._requested.discard(block)
+        self._blocks[block] = rows
+        while len(self._blocks) > CACHE_BLOCKS:
+            self._blocks.popitem(last=False)
+        first = block * BLOCK
+        last = min(first + BLOCK, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def _row(self, row: int) -> ListRow | None:
+        block = row // BLOCK
+        rows = self._blocks.get(block)
+        if rows is None:
+            self._request(block)
+            return None
+        self._blocks.move_to_end(block)
+        found = rows[row - block * BLOCK] if row - block * BLOCK < len(rows) else None
+        # A contact deleted between the ids and the rows read: show it as a blank line.
+        if found is None or found.id != self._ids[row]:
+            return next((r for r in rows if r.id == self._ids[row]), None)
+        return found
+
+    # Ids
+
+    @property
+    def ids(self) -> Sequence[int]:
+        """The ids shown, in order."""
+        return self._ids
+
+    def id_at(self, row: int) -> int:
+        """The contact id on `row`."""
+        return self._ids[row]
+
+    def row_of(self, contact_id: int) -> int | None:
+        """The row showing `contact_id`, or None."""
+        if self._rows_of is None:
+            self._rows_of = {cid: n for n, cid in enumerate(self._ids)}
+        return self._rows_of.get(contact_id)
+
+    # Qt's model interface
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == Role.ID:
+            return self._ids[index.row()]
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.DecorationRole,
+            Role.FAVOURITE,
+        ):
+            return None
+        row = self._row(index.row())
+        if role == Role.FAVOURITE:
+            return bool(row and row.favourite)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if index.column() == Column.NAME and row and row.favourite and self._star:
+                return self._star
+            return None
+        if row is None:
+            return PLACEHOLDER if index.column() == Column.NAME else ""
+        return _text(row, index.column())
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
+        return None

@@ -1,0 +1,200 @@
+"""The list pane (middle): search as you type, the sort order, and the contact table."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.storage.search import ListQuery, SortOrder
+from app.ui.list_model import Column, ContactListModel
+
+SORT_CHOICES = {
+    "Name": SortOrder.FIRST_LAST,
+    "Company": SortOrder.COMPANY,
+    "Last contacted": SortOrder.LAST_CONTACTED,
+    "Date added": SortOrder.DATE_ADDED,
+}
+_RESTORE_LIMIT = 2000
+
+
+class ContactTable(QTableView):
+    """The table, with Enter to open the selected contact."""
+
+    activated_current = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activated_current.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ListPane(QWidget):
+    """Search box, sort order and the contacts of the chosen segment.
+
+    Signals:
+        current_changed: the id of the contact under the cursor, or None.
+        open_current: Enter was pressed on a contact.
+    """
+
+    current_changed = Signal(object)
+    open_current = Signal()
+
+    def __init__(self, model: ContactListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._segment = ListQuery()
+        self._family_first = False
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search names, companies, emails, phones, notes, tags")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._update_query)
+        self.sort = QComboBox(self)
+        self.sort.setObjectName("sort")
+        for label, order in SORT_CHOICES.items():
+            self.sort.addItem(label, order)
+        self.sort.currentIndexChanged.connect(self._update_query)
+        self.count = QLabel(self)
+        self.table = ContactTable(self)
+        self.table.setObjectName("contacts")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        # A fixed height lets the view place 100,000 rows without measuring any of them.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        columns = self.table.horizontalHeader()
+        columns.setStretchLastSection(True)
+        columns.setHighlightSections(False)
+        columns.resizeSection(Column.NAME, 200)
+        columns.resizeSection(Column.COMPANY, 170)
+        columns.resizeSection(Column.EMAIL, 220)
+        self.table.activated_current.connect(self.open_current.emit)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+        model.loaded.connect(self._show_count)
+        self._remembered: list[int] = []
+        self._current_id: int | None = None
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.sort)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+    # Query
+
+    def set_segment(self, query: ListQuery) -> None:
+        """Show the contacts of a segment (its tag, filter or trash), keeping the search."""
+        self._segment = query
+        self._update_query()
+
+    @property
+    def segment(self) -> ListQuery:
+        """The chosen segment's query, without search text or order."""
+        return self._segment
+
+    def set_family_first(self, family_first: bool) -> None:
+        """Sort names as "Last, First" instead of "First Last"."""
+        self._family_first = family_first
+        self._update_query()
+
+    def set_sort(self, order: SortOrder) -> None:
+        """Choose the sort order (name orders both map to "Name")."""
+        if order in (SortOrder.FIRST_LAST, SortOrder.LAST_FIRST):
+            order = SortOrder.FIRST_LAST
+        self.sort.setCurrentIndex(max(0, self.sort.findData(order)))
+
+    def sort_order(self) -> SortOrder:
+        """The order the list is in."""
+        order = SortOrder(self.sort.currentData())
+        if order is SortOrder.FIRST_LAST and self._family_first:
+            return SortOrder.LAST_FIRST
+        return order
+
+    def query(self) -> ListQuery:
+        """The segment's query with the search text and sort order applied."""
+        return dataclasses.replace(self._segment, text=self.search.text(), sort=self.sort_order())
+
+    def _update_query(self) -> None:
+        self.model.set_query(self.query())
+
+    def _show_count(self) -> None:
+        n = self.model.rowCount()
+        self.count.setText(f"{n:,} contact{'s' if n != 1 else ''}")
+
+    # Selection
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected contacts, in list order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.id_at(r) for r in rows]
+
+    def current_id(self) -> int | None:
+        """The id of the contact under the cursor."""
+        return self._current_id
+
+    def select_id(self, contact_id: int) -> bool:
+        """Put the cursor on this contact, if the list shows it."""
+        row = self.model.row_of(contact_id)
+        if row is None:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        new = self.model.id_at(current.row()) if current.isValid() else None
+        if new != self._current_id:
+            self._current_id = new
+            self.current_changed.emit(new)
+
+    def _remember_selection(self) -> None:
+        self._remembered = self.selected_ids()[:_RESTORE_LIMIT]
+
+    def _restore_selection(self) -> None:
+        selection = QItemSelection()
+        for cid in self._remembered:
+            row = self.model.row_of(cid)
+            if row is not None:
+                index = self.model.index(row, 0)
+                selection.select(index, index)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        model = self.table.selectionModel()
+        model.blockSignals(True)
+        model.select(selection, flags)
+        row = self.model.row_of(self._current_id) if self._current_id is not None else None
+        if row is not None:
+            model.setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        model.blockSignals(False)
+        if row is None and self._current_id is not None:
+            self._current_id = None
+            self.current_changed.emit(None)

@@ -1,0 +1,266 @@
+"""The main window: segments, list and detail side by side, with the menus that drive them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+
+from app.core.services.contacts import ChangeSet
+from app.core.storage.search import ListQuery, SortOrder
+from app.ui.bulk_actions import BulkActions
+from app.ui.context import ICONS, AppContext
+from app.ui.detail_pane import DetailPane
+from app.ui.list_model import ContactListModel
+from app.ui.list_pane import ListPane
+from app.ui.segment_model import SegmentEntry, SegmentModel, build_entries
+from app.ui.segment_pane import SegmentPane
+from app.ui.smart_segments import SmartSegmentActions
+from app.ui.transfer import Transfer
+
+SEGMENT_REFRESH_MS = 300
+IMPORTABLE = (".vcf", ".vcard", ".csv")
+
+
+class MainWindow(QMainWindow):
+    """The window the user spends the day in."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Kith")
+        self.setWindowIcon(QIcon(str(ICONS / "kith.svg")))
+        self.setAcceptDrops(True)
+        self.segment_model = SegmentModel(self)
+        self.segments = SegmentPane(self.segment_model, self)
+        self.list_model = ContactListModel(
+            ctx.contacts, ctx.worker, QIcon(str(ICONS / "star.svg")), self
+        )
+        self.list = ListPane(self.list_model, self)
+        self.detail = DetailPane(ctx.contacts, ctx.worker, ctx.hub, ctx.open_url, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        for pane in (self.segments, self.list, self.detail):
+            self.splitter.addWidget(pane)
+        self.splitter.setSizes([220, 560, 520])
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.status_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.bulk = BulkActions(self)
+        self.smart = SmartSegmentActions(self)
+        self.transfer = Transfer(self)
+        self._segment_timer = QTimer(self)
+        self._segment_timer.setSingleShot(True)
+        self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
+        self._segment_timer.timeout.connect(self.refresh_segments)
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self.refresh_segments()
+        self._pending_select: int | None = None
+        self.list.set_segment(ListQuery())
+        self._update_undo_labels()
+
+    # Menus
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self.new_action = self._action("&New contact", self.new_contact, "Ctrl+N")
+        self.import_action = self._action("&Import…", self.transfer.choose_import, "Ctrl+I")
+        self.export_action = self._action("&Export…", self.transfer.choose_export, "Ctrl+E")
+        self.passphrase_action = self._action(
+            "Change &passphrase…", self.transfer.change_passphrase
+        )
+        quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z")
+        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z")
+        self.find_action = self._action("&Find", self.focus_search, "Ctrl+F")
+        self.family_first_action = self._action("Sort names by &last name", self._name_order)
+        self.family_first_action.setCheckable(True)
+        file_menu = self.menuBar().addMenu("&File")
+        for a in (self.new_action, self.import_action, self.export_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.passphrase_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit = self.menuBar().addMenu("&Edit")
+        for a in (self.undo_action, self.redo_action, self.find_action):
+            edit.addAction(a)
+        self.menuBar().addMenu(self.bulk.menu)
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.family_first_action)
+        view.addAction(self.smart.new_action)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        for a in (self.new_action, self.import_action, self.export_action):
+            toolbar.addAction(a)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+
+    def _connect(self) -> None:
+        self.segments.chosen.connect(self._segment_chosen)
+        self.list.current_changed.connect(self.detail.show_contact)
+        self.list.open_current.connect(self.detail.form.fields["given"].setFocus)
+        self.list.table.customContextMenuRequested.connect(self.bulk.popup)
+        self.detail.created.connect(self._created)
+        self.list_model.loaded.connect(self._select_pending)
+        self.ctx.hub.changed.connect(self._after_change)
+        self.ctx.hub.segments_changed.connect(self.refresh_segments)
+        self.ctx.worker.failed.connect(self.show_message)
+        self.ctx.background.failed.connect(self.show_message)
+
+    # Behaviour
+
+    def show_message(self, text: str) -> None:
+        """Say something in the status bar for a while."""
+        self.statusBar().showMessage(text, 15000)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: into the search box, its text selected."""
+        self.list.search.setFocus()
+        self.list.search.selectAll()
+
+    def new_contact(self) -> None:
+        """Ctrl+N: an empty card in the detail pane."""
+        self.list.table.clearSelection()
+        self.detail.new_contact()
+
+    def _created(self, contact_id: int) -> None:
+        self._pending_select = contact_id
+
+    def _select_pending(self) -> None:
+        if self._pending_select is not None and self.list.select_id(self._pending_select):
+            self._pending_select = None
+
+    def _segment_chosen(self, entry: SegmentEntry) -> None:
+        if entry.query is not None:
+            self.list.set_segment(entry.query)
+        self.bulk.update_for_segment(entry)
+
+    def _name_order(self) -> None:
+        self.list.set_family_first(self.family_first_action.isChecked())
+
+    def refresh_segments(self) -> None:
+        """Recount the segments on the worker and show the result."""
+        contacts, segments = self.ctx.contacts, self.ctx.segments
+        self.ctx.worker.submit(lambda: build_entries(contacts, segments), self._segments_built)
+
+    def _segments_built(self, entries: list[SegmentEntry]) -> None:
+        self.segment_model.set_entries(entries)
+        entry = self.segments.current_entry()
+        if entry is not None and entry.query is not None and entry.query != self.list.segment:
+            self.list.set_segment(entry.query)
+            self.bulk.update_for_segment(entry)
+        tags = [e.title for e in entries if e.key.startswith("tag:")]
+        self.detail.form.set_tag_names(tags)
+        self.bulk.set_tag_names(tags)
+
+    def _after_change(self, change: ChangeSet) -> None:
+        self.list_model.refresh()
+        self._segment_timer.start()
+        self._update_undo_labels()
+        if change.label:
+            self.show_message(change.label)
+
+    def undo(self) -> None:
+        """Ctrl+Z: take back the last operation in the journal."""
+        self.detail.flush()
+        self.ctx.worker.submit(self.ctx.contacts.undo, self._undone)
+
+    def redo(self) -> None:
+        """Ctrl+Shift+Z: apply again what was undone."""
+        self.detail.flush()
+        self.ctx.worker.submit(self.ctx.contacts.redo, self._undone)
+
+    def _undone(self, change: ChangeSet | None) -> None:
+        if change is None:
+            self.show_message("Nothing to undo or redo.")
+            return
+        self.ctx.hub.publish(change)
+
+    def _update_undo_labels(self) -> None:
+        contacts = self.ctx.contacts
+        self.ctx.worker.submit(
+            lambda: (contacts.undo_label(), contacts.redo_label()), self._show_undo_labels
+        )
+
+    def _show_undo_labels(self, labels: tuple[str | None, str | None]) -> None:
+        undo, redo = labels
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.redo_action.setEnabled(redo is not None)
+
+    # Drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if _dropped_files(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        files = _dropped_files(event.mimeData().urls())
+        if files:
+            event.acceptProposedAction()
+            self.transfer.import_file(files[0])
+
+    # Settings
+
+    def _restore_settings(self) -> None:
+        s = self.ctx.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1300, 820)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self.family_first_action.setChecked(s.value("list/family_first", "false") == "true")
+        self.list.set_family_first(self.family_first_action.isChecked())
+        sort = str(s.value("list/sort", SortOrder.FIRST_LAST.value))
+        if sort in set(SortOrder):
+            self.list.set_sort(SortOrder(sort))
+        self.segments.select_key(str(s.value("list/segment", "all")))
+
+    def save_settings(self) -> None:
+        """Remember the layout, the sort order and the segment."""
+        s = self.ctx.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("list/family_first", "true" if self.family_first_action.isChecked() else "false")
+        s.setValue("list/sort", str(self.list.sort.currentData()))
+        s.setValue("list/segment", self.segments.current_key)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.detail.flush()
+        self.save_settings()
+        self.transfer.cancel()
+        self.ctx.background.shutdown()
+        self.ctx.worker.shutdown()
+        super().closeEvent(event)
+
+
+def _dropped_files(urls: Sequence[QUrl]) -> list[Path]:
+    paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in IMPORTABLE]

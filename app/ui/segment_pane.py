@@ -1,0 +1,137 @@
+"""The segment pane (left): a list of segments with their counts, and smart segment actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.services.segments import SmartSegment
+from app.ui.segment_model import SegmentEntry, SegmentModel, SegmentRole
+
+
+class CountDelegate(QStyledItemDelegate):
+    """Draws an entry's count at the right edge of its line."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        count = index.data(SegmentRole.COUNT)
+        if count is None:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        role = palette.ColorRole.HighlightedText if selected else palette.ColorRole.PlaceholderText
+        painter.setPen(palette.color(role))
+        rect: QRect = option.rect.adjusted(0, 0, -8, 0)
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}"
+        )
+        painter.restore()
+
+
+class SegmentPane(QWidget):
+    """Segments on the left; choosing one sets the list's query.
+
+    Signals:
+        chosen: the SegmentEntry the user picked.
+        new_smart: the user asked for a new smart segment.
+        edit_smart: a SmartSegment to edit.
+        delete_smart: a SmartSegment to delete.
+    """
+
+    chosen = Signal(object)
+    new_smart = Signal()
+    edit_smart = Signal(object)
+    delete_smart = Signal(object)
+
+    def __init__(self, model: SegmentModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.view = QListView(self)
+        self.view.setObjectName("segments")
+        self.view.setModel(model)
+        self.view.setUniformItemSizes(True)
+        self.view.setItemDelegate(CountDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(self._double_clicked)
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
+        self._key = "all"
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+    @property
+    def current_key(self) -> str:
+        """The key of the chosen segment."""
+        return self._key
+
+    def current_entry(self) -> SegmentEntry | None:
+        """The chosen segment, when the model has it."""
+        row = self.model.row_of(self._key)
+        return None if row is None else self.model.entry(row)
+
+    def select_key(self, key: str) -> None:
+        """Choose the segment with this key (e.g. "import:12" after an import)."""
+        self._key = key
+        row = self.model.row_of(key)
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        entry = self.model.entry(current.row())
+        if entry.is_heading:
+            return
+        self._key = entry.key
+        self.chosen.emit(entry)
+
+    def _remember(self) -> None:
+        self.view.selectionModel().blockSignals(True)
+
+    def _restore(self) -> None:
+        # The window compares the chosen entry's query with the list's and updates the list.
+        row = self.model.row_of(self._key)
+        if row is None:
+            self._key, row = "all", self.model.row_of("all")
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row))
+        self.view.selectionModel().blockSignals(False)
+
+    def _smart_at(self, index: QModelIndex) -> SmartSegment | None:
+        if not index.isValid():
+            return None
+        return self.model.entry(index.row()).smart
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        smart = self._smart_at(index)
+        if smart is not None:
+            self.edit_smart.emit(smart)
+
+    def _menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction("New smart segment…", self.new_smart.emit)
+        smart = self._smart_at(self.view.indexAt(pos))
+        if smart is not None:
+            menu.addAction("Edit smart segment…", lambda: self.edit_smart.emit(smart))
+            menu.addAction("Delete smart segment", lambda: self.delete_smart.emit(smart))
+        menu.popup(self.view.viewport().mapToGlobal(pos))

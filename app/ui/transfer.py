@@ -1,0 +1,94 @@
+"""Import, export and change passphrase, as the window starts them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from app.core.services import exporter
+from app.core.services.importer import ImportResult
+from app.core.storage.unlock import change_passphrase
+from app.ui.import_dialog import ImportDialog
+from app.ui.unlock_dialog import PassphraseDialog
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+EXPORT_FILTERS = {
+    "vCard 3.0 (*.vcf)": "vcard",
+    "vCard 4.0 (*.vcf)": "vcard4",
+    "Outlook CSV (*.csv)": "outlook-csv",
+    "Google CSV (*.csv)": "google-csv",
+}
+CHANGE_PASSPHRASE = (
+    "Choose a new passphrase. Kith re-encrypts your contacts with it; from now on you type it "
+    "when Kith starts (any key kept in your keyring for this database is removed)."
+)
+
+
+class Transfer:
+    """Starts imports (dialog), exports (worker) and passphrase changes for the window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._w = window
+        self.dialog: ImportDialog | None = None
+
+    def choose_import(self) -> None:
+        """Ctrl+I: pick a file, then preview it."""
+        name, _ = QFileDialog.getOpenFileName(
+            self._w, "Import contacts", "", "Contacts (*.vcf *.vcard *.csv);;All files (*)"
+        )
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> ImportDialog:
+        """Open the import dialog on `path` (non-modal; the window stays usable)."""
+        self.cancel()
+        self.dialog = ImportDialog(self._w.ctx, path, self._w)
+        self.dialog.imported.connect(self._imported)
+        self.dialog.show()
+        return self.dialog
+
+    def _imported(self, result: ImportResult) -> None:
+        if result.operation_id is not None:
+            self._w.segments.select_key(f"import:{result.operation_id}")
+
+    def cancel(self) -> None:
+        """Stop a preview that is still reading."""
+        if self.dialog is not None:
+            self.dialog.cancel()
+
+    def choose_export(self, ids: Sequence[int] | None = None) -> None:
+        """Ctrl+E: export the selection, else the whole list as shown."""
+        if ids is None:
+            ids = self._w.list.selected_ids() or list(self._w.list_model.ids)
+        name, chosen = QFileDialog.getSaveFileName(
+            self._w, f"Export {len(ids):,} contacts", "contacts.vcf", ";;".join(EXPORT_FILTERS)
+        )
+        if name:
+            self.export(list(ids), Path(name), EXPORT_FILTERS.get(chosen, "vcard"))
+
+    def export(self, ids: list[int], path: Path, fmt: str) -> None:
+        """Write these contacts to `path` on the database worker."""
+        db = self._w.ctx.db
+        self._w.ctx.worker.submit(
+            lambda: exporter.export(db, ids, fmt, path),
+            lambda n: self._w.show_message(f"Exported {n:,} contacts to {path.name}."),
+        )
+
+    def change_passphrase(self) -> None:
+        """Ask for a new passphrase and re-encrypt the database with it."""
+        dialog = PassphraseDialog(True, CHANGE_PASSPHRASE, "Change passphrase", self._w)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_passphrase(dialog.passphrase())
+
+    def set_passphrase(self, passphrase: str) -> None:
+        """Re-encrypt under `passphrase` on the database worker."""
+        ctx = self._w.ctx
+        ctx.worker.submit(
+            lambda: change_passphrase(ctx.db, ctx.key_store, passphrase),
+            lambda _: self._w.show_message("The passphrase is changed."),
+        )
