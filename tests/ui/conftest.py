@@ -1,0 +1,96 @@
+"""Fixtures for the window's tests: offscreen Qt, real encrypted databases, a built window."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from faker import Faker  # noqa: E402
+from PySide6.QtCore import QSettings, QUrl  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+from app.core.services.contacts import ContactService  # noqa: E402
+from app.core.storage.database import Database  # noqa: E402
+from app.ui.app import build_window  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+from tests.conftest import make_contact  # noqa: E402
+
+REGION = "GB"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The offscreen platform warns that it cannot size windows; that is not our bug."""
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Window settings in a file of the test's own."""
+    return QSettings(str(tmp_path / "kith.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def service(db: Database) -> ContactService:
+    """The contact service over the test database."""
+    return ContactService(db, REGION)
+
+
+@pytest.fixture
+def filled(db: Database, service: ContactService, fake: Faker) -> list[int]:
+    """Forty generated contacts; returns their ids."""
+    return [service.add(make_contact(fake, n)).added[0] for n in range(40)]
+
+
+def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until both workers have delivered every result."""
+    ctx = window.ctx
+    qtbot.waitUntil(lambda: ctx.worker.pending == 0 and ctx.background.pending == 0)
+
+
+@pytest.fixture
+def opened_urls() -> list[str]:
+    """mailto:/tel: links the window asked the desktop to open."""
+    return []
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, settings: QSettings, opened_urls: list[str]
+) -> Iterator[Callable[[Database], MainWindow]]:
+    """Builds windows over a database; closes them at the end of the test."""
+    windows: list[MainWindow] = []
+
+    def make(db: Database) -> MainWindow:
+        window = build_window(
+            db,
+            settings,
+            open_url=lambda url: opened_urls.append(QUrl(url).toString()),
+            region=REGION,
+        )
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        wait_idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.segment_model.rowCount() > 0)
+        wait_idle(qtbot, window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+@pytest.fixture
+def window(
+    make_window: Callable[[Database], MainWindow], db: Database, filled: list[int]
+) -> MainWindow:
+    """The main window over forty contacts."""
+    return make_window(db)
