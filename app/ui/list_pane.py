@@ -195,6 +195,4 @@ class ListPane(QWidget):
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
         model.blockSignals(False)
-        if row is None and self._current_id is not None:
-            self._current_id = None
-            self.current_changed.emit(None)
+        # A contact that left the list (an edit moved it out of the segment) stays on the card.

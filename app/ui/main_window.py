@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.core.services.contacts import ChangeSet
@@ -232,8 +240,8 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         splitter = s.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        # Applied on the first show, once the window has its remembered size.
+        self._splitter_state = splitter if isinstance(splitter, QByteArray) else None
         self.family_first_action.setChecked(s.value("list/family_first", "false") == "true")
         self.list.set_family_first(self.family_first_action.isChecked())
         sort = str(s.value("list/sort", SortOrder.FIRST_LAST.value))
@@ -251,6 +259,12 @@ class MainWindow(QMainWindow):
         s.setValue("list/sort", str(self.list.sort.currentData()))
         s.setValue("list/segment", self.segments.current_key)
         s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._splitter_state is not None:
+            self.splitter.restoreState(self._splitter_state)
+            self._splitter_state = None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.detail.flush()

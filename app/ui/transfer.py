@@ -55,6 +55,7 @@ class Transfer:
     def _imported(self, result: ImportResult) -> None:
         if result.operation_id is not None:
             self._w.segments.select_key(f"import:{result.operation_id}")
+            self._w.refresh_segments()
 
     def cancel(self) -> None:
         """Stop a preview that is still reading."""

@@ -6,19 +6,19 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from faker import Faker  # noqa: E402
-from PySide6.QtCore import QSettings, QUrl  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
+import pytest
+from faker import Faker
+from PySide6.QtCore import QSettings, QUrl
+from pytestqt.qtbot import QtBot
 
-from app.core.services.contacts import ContactService  # noqa: E402
-from app.core.storage.database import Database  # noqa: E402
-from app.ui.app import build_window  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from tests.conftest import make_contact  # noqa: E402
+from app.core.services.contacts import ContactService
+from app.core.storage.database import Database
+from app.ui.app import build_window
+from app.ui.main_window import MainWindow
+from tests.conftest import make_contact
 
 REGION = "GB"
 
