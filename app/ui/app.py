@@ -42,6 +42,7 @@ def build_window(
         contacts=contacts,
         segments=SegmentService(db),
         worker=worker,
+        reader=Worker("kith-counts"),
         background=Worker("kith-files"),
         hub=ChangeHub(),
         settings=settings,

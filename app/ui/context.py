@@ -27,6 +27,7 @@ class AppContext:
         contacts: contact use cases.
         segments: segment use cases.
         worker: the one thread all database work runs on.
+        reader: a thread for slow reads (segment counts) so the list never waits behind them.
         background: a thread for file parsing (import previews), apart from the database work.
         hub: the ChangeSet fan-out.
         settings: where window layout and list settings are remembered.
@@ -38,6 +39,7 @@ class AppContext:
     contacts: ContactService
     segments: SegmentService
     worker: Worker
+    reader: Worker
     background: Worker
     hub: ChangeHub
     settings: QSettings

@@ -70,10 +70,12 @@ class ContactListModel(QAbstractTableModel):
     """Ids of the contacts a ListQuery selects, with their rows paged in on demand.
 
     Signals:
-        loaded: the ids of a query arrived and the model shows them.
+        first_rows: the first rows of a new query are shown (the rest may follow).
+        loaded: every id of the query is in.
     """
 
     loaded = Signal()
+    first_rows = Signal()
 
     def __init__(
         self,
@@ -91,28 +93,88 @@ class ContactListModel(QAbstractTableModel):
         self._blocks: OrderedDict[int, list[ListRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
+        self._complete = True
         self.query = ListQuery()
 
     # Loading
 
     def set_query(self, query: ListQuery) -> None:
-        """Show what `query` selects; the ids arrive from the worker (see `loaded`)."""
+        """Show what `query` selects; the ids arrive from the worker in two steps.
+
+        The first BLOCK ids (with their rows) come first, from a LIMIT query that SQLite answers
+        by walking an index, and are shown at once (`first_rows`); the rest follow and are
+        appended (`loaded`), so that a keystroke never waits for 100,000 sorted ids.
+        """
         self.query = query
         self._generation += 1
         generation = self._generation
         service = self._service
+        state = {"complete": False}
+
+        def first() -> tuple[list[int], list[ListRow]] | None:
+            if generation != self._generation:
+                return None  # typed over by a newer keystroke before it started
+            ids = service.ids(query, BLOCK)
+            state["complete"] = len(ids) < BLOCK
+            return ids, service.rows(ids)
+
+        def rest() -> list[int] | None:
+            if generation != self._generation or state["complete"]:
+                return None
+            return service.ids(query)
+
+        self._worker.submit(first, lambda result: self._apply_first(generation, result))
+        self._worker.submit(rest, lambda ids: self._apply_rest(generation, ids))
+
+    def refresh(self) -> None:
+        """Read the current query again after a change, keeping the rows and their positions."""
+        self._generation += 1
+        generation = self._generation
+        service, query = self._service, self.query
 
         def job() -> tuple[list[int], list[ListRow]] | None:
             if generation != self._generation:
-                return None  # typed over by a newer keystroke before it started
+                return None
             ids = service.ids(query)
             return ids, service.rows(ids[:BLOCK])
 
         self._worker.submit(job, lambda result: self._apply(generation, result))
 
-    def refresh(self) -> None:
-        """Read the current query again (after a change)."""
-        self.set_query(self.query)
+    @property
+    def complete(self) -> bool:
+        """Whether every id of the query is in (not only the first BLOCK)."""
+        return self._complete
+
+    def _apply_first(self, generation: int, result: tuple[list[int], list[ListRow]] | None) -> None:
+        if result is None or generation != self._generation:
+            return
+        ids, rows = result
+        self.beginResetModel()
+        self._ids = ids
+        self._rows_of = None
+        self._blocks.clear()
+        self._requested.clear()
+        self._blocks[0] = rows
+        self._complete = len(ids) < BLOCK
+        self.endResetModel()
+        self.first_rows.emit()
+        if self._complete:
+            self.loaded.emit()
+
+    def _apply_rest(self, generation: int, ids: list[int] | None) -> None:
+        if ids is None or generation != self._generation:
+            return
+        shown = len(self._ids)
+        if ids[:shown] != self._ids:
+            self._apply(generation, (ids, []))
+            return
+        if len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self._rows_of = None
+            self.endInsertRows()
+        self._complete = True
+        self.loaded.emit()
 
     def _apply(self, generation: int, result: tuple[list[int], list[ListRow]] | None) -> None:
         if result is None or generation != self._generation:
@@ -125,7 +187,9 @@ class ContactListModel(QAbstractTableModel):
         self._rows_of = None
         self._blocks.clear()
         self._requested.clear()
-        self._blocks[0] = first
+        if first:
+            self._blocks[0] = first
+        self._complete = True
         if same:
             if ids:
                 last = self.index(len(ids) - 1, len(Column) - 1)

@@ -68,9 +68,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore_settings()
-        self.refresh_segments()
         self._pending_select: int | None = None
-        self.list.set_segment(ListQuery())
+        self.list.set_segment(ListQuery())  # first: the list is what makes the window usable
+        self.refresh_segments()
         self._update_undo_labels()
 
     # Menus
@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.ctx.hub.segments_changed.connect(self.refresh_segments)
         self.ctx.worker.failed.connect(self.show_message)
         self.ctx.background.failed.connect(self.show_message)
+        self.ctx.reader.failed.connect(self.show_message)
 
     # Behaviour
 
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
     def refresh_segments(self) -> None:
         """Recount the segments on the worker and show the result."""
         contacts, segments = self.ctx.contacts, self.ctx.segments
-        self.ctx.worker.submit(lambda: build_entries(contacts, segments), self._segments_built)
+        self.ctx.reader.submit(lambda: build_entries(contacts, segments), self._segments_built)
 
     def _segments_built(self, entries: list[SegmentEntry]) -> None:
         self.segment_model.set_entries(entries)
@@ -271,6 +272,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.transfer.cancel()
         self.ctx.background.shutdown()
+        self.ctx.reader.shutdown()
         self.ctx.worker.shutdown()
         super().closeEvent(event)
 

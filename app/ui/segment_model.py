@@ -85,10 +85,9 @@ def _entries_without_counts(
             )
             for i in imports
         ]
-    out.append(SegmentEntry("attention", "Needs attention", ListQuery(filter=attention_filter())))
+    out.append(SegmentEntry("h:attention", "Needs attention"))
     out += [
-        SegmentEntry(f"attention:{a.value}", f"  {a.value.capitalize()}", _attention(a))
-        for a in Attention
+        SegmentEntry(f"attention:{a.value}", a.value.capitalize(), _attention(a)) for a in Attention
     ]
     out.append(SegmentEntry("trash", "Trash", ListQuery(trash=True)))
     return out

@@ -51,7 +51,9 @@ def filled(db: Database, service: ContactService, fake: Faker) -> list[int]:
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until both workers have delivered every result."""
     ctx = window.ctx
-    qtbot.waitUntil(lambda: ctx.worker.pending == 0 and ctx.background.pending == 0)
+    qtbot.waitUntil(
+        lambda: ctx.worker.pending == 0 and ctx.background.pending == 0 and ctx.reader.pending == 0
+    )
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_generic_csv_uses_the_column_map(
 def test_cancel_stops_the_preview(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.transfer.import_file(GOOGLE_VCF)
     dialog.cancel()
-    qtbot.waitUntil(lambda: dialog.progress.isHidden())
+    qtbot.waitUntil(dialog.progress.isHidden)
     # Either the file was read before the cancel arrived, or nothing was.
     assert dialog.preview is not None or "Cancelled" in dialog.summary.text()
     assert window.list_model.rowCount() == 40

@@ -25,13 +25,11 @@ def choose_segment(qtbot: QtBot, window: MainWindow, key: str) -> None:
 
 
 def select_rows(window: MainWindow, rows: range) -> None:
-    table = window.list.table
-    table.clearSelection()
+    model = window.list.table.selectionModel()
+    flags = model.SelectionFlag.Select | model.SelectionFlag.Rows
+    model.clearSelection()
     for r in rows:
-        table.selectRow(r) if r == rows.start else table.selectionModel().select(
-            window.list_model.index(r, 0),
-            table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows,
-        )
+        model.select(window.list_model.index(r, 0), flags)
 
 
 def test_segments_filter_the_list(qtbot: QtBot, window: MainWindow) -> None:

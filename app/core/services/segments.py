@@ -76,22 +76,27 @@ class Attention(enum.StrEnum):
 FAVOURITES = Filter("c.favourite = 1")
 _NO_EMAIL = "NOT EXISTS (SELECT 1 FROM contact_emails e WHERE e.contact_id = c.id)"
 _NO_PHONE = "NOT EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id)"
+_LIVE_DUPLICATES = (
+    # Values held more than once, then only those held more than once outside the trash:
+    # the first step is an index scan, the second only looks at the (few) candidates.
+    "SELECT x.{col} FROM {table} x WHERE x.{col} IN (SELECT {col} FROM {table} GROUP BY {col} "
+    "HAVING count(*) > 1) AND x.contact_id NOT IN (SELECT id FROM contacts "
+    "WHERE deleted_at IS NOT NULL) GROUP BY x.{col} HAVING count(*) > 1"
+)
 _ATTENTION_SQL = {
-    # A phone the store could not read as E.164.
-    Attention.INVALID_PHONE: "EXISTS (SELECT 1 FROM json_each(c.data, '$.phones') j "
-    "WHERE coalesce(json_extract(j.value, '$.e164'), '') = '')",
+    # A phone the store could not read as E.164. The `data` column is compact JSON, so the
+    # cheap text test finds the few candidates and json_each only confirms them.
+    Attention.INVALID_PHONE: 'instr(c.data, \'"e164":""\') > 0 AND EXISTS (SELECT 1 FROM '
+    "json_each(c.data, '$.phones') j WHERE coalesce(json_extract(j.value, '$.e164'), '') = '')",
     Attention.UNREACHABLE: f"{_NO_EMAIL} AND json_array_length(c.data, '$.phones') IS NULL "
     "AND json_array_length(c.data, '$.addresses') IS NULL",
-    Attention.PROBABLE_DUPLICATE: "EXISTS (SELECT 1 FROM contact_emails e "
-    "JOIN contact_emails o ON o.email = e.email AND o.contact_id <> e.contact_id "
-    "JOIN contacts oc ON oc.id = o.contact_id AND oc.deleted_at IS NULL "
-    "WHERE e.contact_id = c.id) "
-    "OR EXISTS (SELECT 1 FROM contact_phones p "
-    "JOIN contact_phones o ON o.e164 = p.e164 AND o.contact_id <> p.contact_id "
-    "JOIN contacts oc ON oc.id = o.contact_id AND oc.deleted_at IS NULL "
-    "WHERE p.contact_id = c.id) "
-    "OR (c.sort_first <> '' AND EXISTS (SELECT 1 FROM contacts oc "
-    "WHERE oc.sort_first = c.sort_first AND oc.id <> c.id AND oc.deleted_at IS NULL))",
+    # Uncorrelated subqueries: SQLite builds each set of shared values once, not per contact.
+    Attention.PROBABLE_DUPLICATE: "c.id IN (SELECT contact_id FROM contact_emails WHERE email IN ("
+    + _LIVE_DUPLICATES.format(col="email", table="contact_emails")
+    + ")) OR c.id IN (SELECT contact_id FROM contact_phones WHERE e164 IN ("
+    + _LIVE_DUPLICATES.format(col="e164", table="contact_phones")
+    + ")) OR c.sort_first IN (SELECT sort_first FROM contacts WHERE deleted_at IS NULL "
+    "AND sort_first <> '' GROUP BY sort_first HAVING count(*) > 1)",
 }
 
 
@@ -237,6 +242,13 @@ class SegmentService:
             return segments_repo.recent_imports(conn, limit)
 
     def counts(self, queries: Sequence[ListQuery]) -> list[int]:
-        """How many contacts each query selects, on one connection."""
-        with self._db.read() as conn:
-            return [search.count(conn, q) for q in queries]
+        """How many contacts each query selects.
+
+        One short transaction per count: every transaction holds the database's lock (the
+        engine begins them IMMEDIATE), and the list's queries must not wait behind all of them.
+        """
+        found = []
+        for query in queries:
+            with self._db.read() as conn:
+                found.append(search.count(conn, query))
+        return found
