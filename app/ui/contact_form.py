@@ -87,6 +87,10 @@ class ContactForm(QWidget):
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo.setStyleSheet("border: 1px solid palette(mid); border-radius: 36px;")
         self.photo_bytes: bytes | None = None
+        self._initials = ""
+        photo_font = self.photo.font()
+        photo_font.setPointSizeF(photo_font.pointSizeF() * 1.8)
+        self.photo.setFont(photo_font)
         self.photo_mime = ""
         self.choose_photo = QPushButton("Photo…", self)
         self.remove_photo = QPushButton("Remove photo", self)
@@ -240,7 +244,7 @@ class ContactForm(QWidget):
             )
         else:
             self.photo.setPixmap(QPixmap())
-            self.photo.setText("No photo")
+            self.photo.setText(self._initials or "?")
         self.remove_photo.setEnabled(data is not None)
         if edited:
             self.edited.emit()
@@ -257,6 +261,8 @@ class ContactForm(QWidget):
     def fill(self, contact: Contact) -> None:
         """Show `contact` (signals of the fields fire; the pane ignores them while loading)."""
         self.title_label.setText(contact.display_name or "New contact")
+        words = (contact.display_name or "").split()
+        self._initials = "".join(w[0] for w in words[:2] if w[0].isalnum()).upper()
         self.favourite.setChecked(contact.favourite)
         self.stage.setCurrentIndex(
             max(0, self.stage.findData(contact.stage.value if contact.stage else ""))

@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("main-splitter")
         for pane in (self.segments, self.list, self.detail):
             self.splitter.addWidget(pane)
-        self.splitter.setSizes([220, 560, 520])
+        self.splitter.setSizes([230, 640, 490])
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel(self)
@@ -212,6 +212,9 @@ class MainWindow(QMainWindow):
     def _show_undo_labels(self, labels: tuple[str | None, str | None]) -> None:
         undo, redo = labels
         self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.undo_action.setIconText("Undo")
+        self.redo_action.setIconText("Redo")
+        self.undo_action.setToolTip(f"Undo {undo}" if undo else "Nothing to undo")
         self.undo_action.setEnabled(undo is not None)
         self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
         self.redo_action.setEnabled(redo is not None)

@@ -43,7 +43,7 @@ class ValueRow(QWidget):
         self.label.addItems(list(labels))
         self.label.setCurrentText("")
         self.label.setMinimumContentsLength(6)
-        self.label.setMaximumWidth(110)
+        self.label.setMaximumWidth(92)
         self.label.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -78,6 +78,7 @@ class ValueRow(QWidget):
         self.remove.setText("✕")
         self.remove.setToolTip("Remove")
         for b in (self.up, self.down, self.remove):
+            b.setAutoRaise(True)
             buttons.addWidget(b)
         grid.addLayout(buttons, 0, 2)
         self.problem = QLabel(self)
@@ -99,6 +100,7 @@ class ValueRow(QWidget):
         self.label.setCurrentText(values.get("label", ""))
         for name, edit in self.parts.items():
             edit.setText(values.get(name, ""))
+            edit.setCursorPosition(0)  # show the start of a long address, not its end
 
     def is_blank(self) -> bool:
         """Whether no part is filled (the label alone does not count)."""

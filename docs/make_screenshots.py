@@ -1,0 +1,142 @@
+"""Screenshots of the real window on a generated address book, for the README.
+
+Run under Xvfb: xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/make_screenshots.py
+Saves docs/screenshots/{main-window,detail-editing,import-preview,smart-segment-editor}.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+from bench_store import fill, generate  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from app.core.domain.contact import Stage  # noqa: E402
+from app.core.services import exporter  # noqa: E402
+from app.core.services.contacts import ContactService  # noqa: E402
+from app.core.services.segments import Rule, RuleKind, SmartSegment  # noqa: E402
+from app.core.storage.database import Database  # noqa: E402
+from app.core.storage.engine import DatabaseKey  # noqa: E402
+from app.core.storage.search import ListQuery  # noqa: E402
+from app.ui.app import build_window  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+COUNT = 2500
+
+
+def settle(app: QApplication, window: MainWindow, until: Callable[[], bool] = lambda: True) -> None:
+    """Let the workers deliver and the window paint."""
+    ctx = window.ctx
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        app.processEvents()
+        idle = ctx.worker.pending == 0 and ctx.reader.pending == 0 and ctx.background.pending == 0
+        if idle and until():
+            break
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, name: str) -> None:
+    path = OUT / name
+    widget.grab().save(str(path))
+    print(f"saved {path.relative_to(ROOT)}")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Kith")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database.create(Path(tmp) / "kith.db", DatabaseKey(raw=bytes(32)))
+        contacts = generate(COUNT, seed=11)
+        for n, c in enumerate(contacts[:60]):
+            c.favourite = n % 7 == 0
+        fill(db, contacts)
+        service = ContactService(db, "GB")
+        sample = make_sample(Path(tmp), db, service)
+        settings = QSettings(str(Path(tmp) / "kith.ini"), QSettings.Format.IniFormat)
+        window = build_window(db, settings, region="GB")
+        window.resize(1360, 840)
+        window.show()
+        settle(app, window, lambda: window.segment_model.rowCount() > 0)
+        window.smart.save(
+            SmartSegment(
+                "Berlin clients",
+                [Rule(RuleKind.TAG_IS, "client"), Rule(RuleKind.CITY_IS, "Berlin")],
+            )
+        )
+        window.smart.save(
+            SmartSegment("Birthdays this month", [Rule(RuleKind.BIRTHDAY_THIS_MONTH)])
+        )
+        settle(app, window)
+        window.segments.select_key("all")
+        settle(app, window)
+        window.list.select_id(window.list_model.id_at(2))
+        settle(app, window, lambda: window.detail.contact_id is not None)
+        save(window, "main-window.png")
+
+        form = window.detail.form
+        form.stage.setCurrentIndex(form.stage.findData(Stage.CLIENT.value))
+        form.emails.add_row({"value": "anna.at.example", "label": "home"})
+        form.phones.rows[0].parts["value"].setText("+44 20 7")
+        form.birthday.setText("--07-14")
+        form.fields["title"].setFocus()
+        settle(app, window)
+        save(window, "detail-editing.png")
+        window.detail.show_contact(None)
+        settle(app, window)
+
+        dialog = window.transfer.import_file(sample)
+        dialog.resize(900, 560)
+        settle(app, window, lambda: dialog.preview is not None)
+        save(dialog, "import-preview.png")
+        dialog.reject()
+
+        editor = window.smart.editor(
+            SmartSegment(
+                "Quiet clients",
+                [
+                    Rule(RuleKind.STAGE_IS, "client"),
+                    Rule(RuleKind.NOT_CONTACTED_DAYS, "90"),
+                    Rule(RuleKind.MISSING_PHONE),
+                ],
+            )
+        )
+        editor.show()
+        settle(app, window)
+        save(editor, "smart-segment-editor.png")
+        editor.reject()
+        window.close()
+        db.close()
+
+
+def make_sample(tmp: Path, db: Database, service: ContactService) -> Path:
+    """A phone export: mostly new people, a few already in the book, one broken card."""
+    other = Database.create(tmp / "other.db", DatabaseKey(raw=bytes(range(32))))
+    fill(other, generate(30, seed=99))
+    fresh, known = tmp / "fresh.vcf", tmp / "known.vcf"
+    exporter.export(other, ContactService(other).ids(ListQuery())[:30], "vcard", fresh)
+    other.close()
+    exporter.export(db, service.ids(ListQuery())[5:12], "vcard", known)
+    empty = b"BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n"
+    sample = tmp / "phone-export.vcf"
+    sample.write_bytes(known.read_bytes() + empty + fresh.read_bytes())
+    return sample
+
+
+if __name__ == "__main__":
+    main()
