@@ -70,6 +70,8 @@ def run(args: Sequence[str]) -> int:
     app.setOrganizationName("Kith")
     app.setDesktopFileName("kith")
     app.setWindowIcon(QIcon(str(ICONS / "kith.svg")))
+    # Fusion follows the desktop's light or dark scheme (QStyleHints.colorScheme) everywhere.
+    app.setStyle("Fusion")
     key_store = KeyStore()
     try:
         db = open_database(database_path(_db_arg(args)), key_store, ask_with_dialog)
