@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.cli import contact_commands, store_commands
+from app.cli import contact_commands, store_commands, transfer_commands
 from app.core.errors import UserFacingError
 from app.core.paths import default_database_path
 from app.core.storage.database import Database
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     contact_commands.register(sub)
     store_commands.register(sub)
+    transfer_commands.register(sub)
     return parser
 
 

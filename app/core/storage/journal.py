@@ -71,9 +71,12 @@ def record(conn: Connection, op_id: int, before: Contact | None, after: Contact 
 
 def record_created(conn: Connection, op_id: int, ids: Iterable[int]) -> None:
     """Record that these contacts were created by operation `op_id`."""
+    rows = [(op_id, i) for i in ids]
+    if not rows:
+        return
     conn.exec_driver_sql(
         "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, NULL, NULL)",
-        [(op_id, i) for i in ids],
+        rows,
     )
 
 

@@ -1,0 +1,123 @@
+"""`kith import | export`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.output import print_json
+from app.core.errors import UserFacingError
+from app.core.formats import EXPORT_FORMATS, FORMATS
+from app.core.services import exporter, importer
+from app.core.services.contacts import ContactService
+from app.core.storage.database import Database
+from app.core.storage.search import ListQuery
+
+
+def register(sub: Any) -> None:
+    """Add these subcommands to the parser."""
+    imp = sub.add_parser("import", help="import vCard or CSV files (one undoable operation each)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--format", choices=["auto", *FORMATS], default="auto")
+    imp.add_argument("--region", help="phone region for numbers without a country code")
+    imp.add_argument(
+        "--on-match", choices=[m.value for m in importer.OnMatch], default="skip",
+        help="what to do with a record that matches a contact by UID, email or phone",
+    )  # fmt: skip
+    imp.add_argument("--dry-run", action="store_true", help="say what would happen; store nothing")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(run=run_import)
+
+    exp = sub.add_parser("export", help="export contacts as vCard or CSV")
+    exp.add_argument("--format", choices=EXPORT_FORMATS, default="vcard")
+    exp.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    exp.add_argument("--segment", metavar="NAME", help="only the contacts of this tag or segment")
+    exp.set_defaults(run=run_export)
+
+
+def _report(plan: importer.ImportPreview, result: importer.ImportResult | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "file": str(plan.path),
+        "format": plan.format,
+        "new": plan.new,
+        "matched": plan.matches,
+        "problems": [
+            {"line": r.line, "reason": r.detail} for r in plan.rows if r.status == "problem"
+        ],
+        "warnings": [
+            {"line": r.line, "name": r.display_name, "message": r.detail}
+            for r in plan.rows
+            if r.status != "problem" and r.detail
+        ],
+    }
+    if result is None:
+        data["records"] = [
+            {"line": r.line, "display_name": r.display_name, "status": r.status.value,
+             "match_id": r.match_id}
+            for r in plan.rows
+        ]  # fmt: skip
+    else:
+        data.update(
+            created=result.created,
+            updated=result.updated,
+            skipped=result.skipped,
+            operation_id=result.operation_id,
+            ids=list(result.change.added),
+        )
+    return data
+
+
+def run_import(db: Database, args: argparse.Namespace) -> int:
+    """Import each file as its own operation and report what happened."""
+    region = (args.region or ContactService(db).region).upper()
+    reports = []
+    for name in args.files:
+        path = Path(name).expanduser()
+        plan = importer.preview(db, path, format=args.format, region=region)
+        result = (
+            None if args.dry_run else importer.commit(db, plan, importer.OnMatch(args.on_match))
+        )
+        report = _report(plan, result)
+        reports.append(report)
+        if not args.json:
+            _print_report(report, dry_run=args.dry_run)
+    if args.json:
+        print_json(reports[0] if len(reports) == 1 else reports)
+    return 0
+
+
+def _print_report(report: dict[str, Any], *, dry_run: bool) -> None:
+    head = f"{report['file']} ({report['format']}): "
+    if dry_run:
+        print(head + f"{report['new']} new, {report['matched']} matching, "
+              f"{len(report['problems'])} unreadable (nothing stored).")  # fmt: skip
+    else:
+        print(head + f"{report['created']} added, {report['updated']} updated, "
+              f"{report['skipped']} skipped, {len(report['problems'])} unreadable.")  # fmt: skip
+    for problem in report["problems"]:
+        print(f"  line {problem['line']}: {problem['reason']}", file=sys.stderr)
+    for warning in report["warnings"]:
+        print(
+            f"  line {warning['line']} ({warning['name']}): {warning['message']}", file=sys.stderr
+        )
+
+
+def run_export(db: Database, args: argparse.Namespace) -> int:
+    """Export all contacts, or one tag's, to a file or standard output."""
+    service = ContactService(db)
+    ids = service.ids(ListQuery(tag=args.segment) if args.segment else ListQuery())
+    if (
+        args.segment
+        and not ids
+        and args.segment.casefold() not in {t.casefold() for t, _ in service.tag_counts()}
+    ):
+        raise UserFacingError(f"There is no tag or segment called {args.segment!r}.")
+    if args.output:
+        count = exporter.export(db, ids, args.format, Path(args.output).expanduser())
+        print(f"Exported {count} contact{'s' if count != 1 else ''} to {args.output}.")
+    else:
+        exporter.export_to_stream(db, ids, args.format, sys.stdout.buffer)
+        sys.stdout.flush()
+    return 0

@@ -1,0 +1,273 @@
+"""Import as one operation: a preview of what will happen, then one transaction and one undo.
+
+A record matches a stored contact by the same vCard UID, email or E.164 phone. The preview says,
+per record, whether it is new, matches a contact, or could not be read (with its line and why);
+the commit applies `on_match` (skip, update or create) to the matches.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from app.core.domain.contact import Contact
+from app.core.domain.normalise import is_valid_email, normalise_email
+from app.core.errors import UserFacingError
+from app.core.formats import ImportProblem, ImportRecord, detect_format, read_records
+from app.core.services.contacts import ChangeSet
+from app.core.storage import contacts_repo, journal
+from app.core.storage.database import Database
+
+CHUNK = 2000
+Progress = Callable[[int], None]
+"""Called with the number of records read so far."""
+
+
+class OnMatch(enum.StrEnum):
+    """What to do with a record that matches a stored contact."""
+
+    SKIP = "skip"
+    UPDATE = "update"
+    CREATE = "create"
+
+
+class Status(enum.StrEnum):
+    """What the preview says of one record."""
+
+    NEW = "new"
+    MATCH = "match"
+    PROBLEM = "problem"
+
+
+class ImportCancelledError(UserFacingError):
+    """The user cancelled the import; nothing was stored."""
+
+
+@dataclass(slots=True)
+class PreviewRow:
+    """One record of the file, as the preview table shows it."""
+
+    line: int
+    display_name: str
+    status: Status
+    detail: str = ""
+    match_id: int | None = None
+
+
+@dataclass(slots=True)
+class ImportPreview:
+    """What an import would do; `commit` applies it."""
+
+    path: Path
+    format: str
+    rows: list[PreviewRow] = field(default_factory=list)
+    records: list[tuple[Contact, int | None]] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        """Records that would become new contacts."""
+        return sum(1 for r in self.rows if r.status is Status.NEW)
+
+    @property
+    def matches(self) -> int:
+        """Records that match a stored contact."""
+        return sum(1 for r in self.rows if r.status is Status.MATCH)
+
+    @property
+    def problems(self) -> int:
+        """Records that could not be read."""
+        return sum(1 for r in self.rows if r.status is Status.PROBLEM)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What a committed import did."""
+
+    change: ChangeSet
+    operation_id: int | None
+    created: int
+    updated: int
+    skipped: int
+
+
+class _Matcher:
+    """Finds the stored contact a record matches: same UID, else email, else E.164 phone."""
+
+    def __init__(self, conn: Connection) -> None:
+        live = "JOIN contacts c ON c.id = x.contact_id AND c.deleted_at IS NULL"
+        query = conn.exec_driver_sql
+        self._uids: dict[str, int] = {
+            uid: cid for uid, cid in query("SELECT uid, id FROM contacts WHERE deleted_at IS NULL")
+        }
+        self._emails: dict[str, int] = {
+            email: cid
+            for email, cid in query(f"SELECT x.email, x.contact_id FROM contact_emails x {live}")
+        }
+        self._phones: dict[str, int] = {
+            e164: cid
+            for e164, cid in query(f"SELECT x.e164, x.contact_id FROM contact_phones x {live}")
+        }
+
+    def match(self, contact: Contact) -> tuple[int | None, str]:
+        if contact.uid and contact.uid in self._uids:
+            return int(self._uids[contact.uid]), "same UID"
+        for email in contact.emails:
+            found = self._emails.get(normalise_email(email.value))
+            if found is not None:
+                return int(found), f"same email {email.value}"
+        for phone in contact.phones:
+            if phone.e164 and phone.e164 in self._phones:
+                return int(self._phones[phone.e164]), f"same phone {phone.e164}"
+        return None, ""
+
+
+def _checked(record: ImportRecord) -> list[str]:
+    notes = list(record.warnings)
+    notes += [
+        f"{e.value!r} does not look like an email address"
+        for e in record.contact.emails
+        if not is_valid_email(e.value)
+    ]
+    return notes
+
+
+def _records(
+    path: Path,
+    fmt: str,
+    *,
+    region: str,
+    column_map: dict[str, str] | None,
+    cancel: threading.Event | None,
+    progress: Progress | None,
+) -> Iterator[ImportRecord | ImportProblem]:
+    for n, item in enumerate(read_records(path, format=fmt, region=region, column_map=column_map)):
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelledError("The import was cancelled; nothing was stored.")
+        if progress is not None and n % 500 == 0:
+            progress(n)
+        yield item
+
+
+def preview(
+    db: Database,
+    path: Path,
+    *,
+    format: str = "auto",
+    region: str,
+    column_map: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> ImportPreview:
+    """Read `path` and say, per record, what importing it would do. Stores nothing."""
+    fmt = detect_format(path) if format == "auto" else format
+    result = ImportPreview(path, fmt)
+    with db.read() as conn:
+        matcher = _Matcher(conn)
+    records = _records(
+        path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
+    )
+    for item in records:
+        if isinstance(item, ImportProblem):
+            result.rows.append(PreviewRow(item.line, "", Status.PROBLEM, item.reason))
+            continue
+        contact = item.contact
+        match_id, why = matcher.match(contact)
+        detail = "; ".join([why, *_checked(item)] if why else _checked(item))
+        status = Status.NEW if match_id is None else Status.MATCH
+        result.rows.append(PreviewRow(item.line, contact.display_name, status, detail, match_id))
+        result.records.append((contact, match_id))
+    return result
+
+
+def merge_into(existing: Contact, incoming: Contact) -> Contact:
+    """`existing` updated from an imported record: its filled fields win, lists are joined."""
+    merged = copy.deepcopy(existing)
+    if not incoming.name.is_empty():
+        merged.name = copy.deepcopy(incoming.name)
+    for attr in ("nickname", "org", "department", "title", "notes", "photo_mime"):
+        value = getattr(incoming, attr)
+        if value:
+            setattr(merged, attr, value)
+    for attr in ("birthday", "anniversary", "photo", "stage"):
+        value = getattr(incoming, attr)
+        if value is not None:
+            setattr(merged, attr, value)
+    emails = {normalise_email(e.value) for e in merged.emails}
+    merged.emails += [e for e in incoming.emails if normalise_email(e.value) not in emails]
+    phones = {p.e164 or p.value for p in merged.phones}
+    merged.phones += [p for p in incoming.phones if (p.e164 or p.value) not in phones]
+    merged.addresses += [a for a in incoming.addresses if a not in merged.addresses]
+    merged.urls += [u for u in incoming.urls if u.value not in {x.value for x in merged.urls}]
+    merged.events += [e for e in incoming.events if e not in merged.events]
+    known_tags = {t.casefold() for t in merged.tags}
+    merged.tags += [t for t in incoming.tags if t.casefold() not in known_tags]
+    merged.custom.update(incoming.custom)
+    merged.extra_vcard += [x for x in incoming.extra_vcard if x not in merged.extra_vcard]
+    return merged
+
+
+def commit(db: Database, plan: ImportPreview, on_match: OnMatch = OnMatch.SKIP) -> ImportResult:
+    """Store a previewed import in one transaction, as one operation `kith undo` takes back."""
+    label = f"Import {plan.path.name}"
+    creating = [c for c, m in plan.records if m is None or on_match is OnMatch.CREATE]
+    updating = [(c, m) for c, m in plan.records if m is not None and on_match is OnMatch.UPDATE]
+    skipped = sum(1 for _, m in plan.records if m is not None and on_match is OnMatch.SKIP)
+    if not creating and not updating:
+        return ImportResult(ChangeSet(label), None, 0, 0, skipped)
+    gc.collect()
+    gc.freeze()  # the records are long-lived: spare the collector from walking them all
+    try:
+        with db.write() as conn:
+            op = journal.begin_operation(conn, "import", label)
+            added = _create(conn, op, creating)
+            changed = _update(conn, op, updating)
+    finally:
+        gc.unfreeze()
+    change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
+    return ImportResult(change, op, len(added), len(changed), skipped)
+
+
+def _create(conn: Connection, op: int, contacts: list[Contact]) -> list[int]:
+    if not contacts:
+        return []
+    new_ids = contacts_repo.next_ids(conn, len(contacts))
+    taken = set(
+        conn.exec_driver_sql("SELECT uid FROM contacts").scalars().all() if contacts else []
+    )
+    when = contacts_repo.now()
+    prepared = []
+    for contact, new_id in zip(contacts, new_ids, strict=True):
+        fresh = copy.copy(contact)
+        if fresh.uid in taken:  # a copy made on purpose (on-match "create") needs its own UID
+            fresh.uid = ""
+        contacts_repo.prepare_new(fresh, new_id, when)
+        taken.add(fresh.uid)
+        prepared.append(fresh)
+    chunks = (prepared[o : o + CHUNK] for o in range(0, len(prepared), CHUNK))
+    contacts_repo.insert_stream(conn, chunks, import_op=op)
+    journal.record_created(conn, op, new_ids)
+    return new_ids
+
+
+def _update(conn: Connection, op: int, pairs: list[tuple[Contact, int]]) -> list[int]:
+    changed: list[int] = []
+    when = contacts_repo.now()
+    for incoming, contact_id in pairs:
+        before = contacts_repo.get(conn, contact_id)
+        if before is None:
+            continue
+        after = merge_into(before, incoming)
+        if after == before:
+            continue
+        after.updated_at = when
+        contacts_repo.replace(conn, after)
+        journal.record(conn, op, before, after)
+        changed.append(contact_id)
+    return changed
