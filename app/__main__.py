@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,8 @@ def wants_window(args: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the window, or run a subcommand."""
+    # The vCard reader parses big files in worker processes; a frozen build needs this.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if wants_window(args):
         from app.ui.app import run  # noqa: PLC0415 - Qt is loaded only for the window

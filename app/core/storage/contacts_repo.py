@@ -283,8 +283,12 @@ def insert_stream(
 def replace(conn: Connection, contact: Contact) -> None:
     """Write `contact` over the stored row with its id, or insert it with that id."""
     assert contact.id is not None
+    # The import that brought a contact in stays its import, so edits keep import segments.
+    import_op = conn.exec_driver_sql(
+        "SELECT import_op FROM contacts WHERE id = ?", (contact.id,)
+    ).scalar()
     remove(conn, [contact.id])
-    insert_many(conn, [contact])
+    insert_many(conn, [contact], import_op)
 
 
 def remove(conn: Connection, ids: Sequence[int]) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage import migrate
 from app.core.storage.engine import (
+    WRITE_OPTION,
     DatabaseKey,
     connect_raw,
     create_private_file,
@@ -135,8 +136,10 @@ class Database:
         SQLite errors the user can act on (disk full, read-only, locked) become UserFacingError.
         """
         try:
-            with self._engine.begin() as conn:
-                yield conn
+            with self._engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
         except DBAPIError as exc:
             raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
 

@@ -25,6 +25,8 @@ CACHE_KIB = 65536
 """Page cache per connection; SQLCipher's 2 MB default makes sorted searches 3-8x slower."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+WRITE_OPTION = "kith_write"
+"""Execution option that marks a connection's transaction as a write."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -110,9 +112,12 @@ def make_engine(path: Path, key: DatabaseKey, *, pool_size: int = 2) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        # pysqlite's own transaction handling is off (isolation_level=None); BEGIN IMMEDIATE
-        # takes the write lock up front so two writers wait instead of failing mid-way.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # pysqlite's own transaction handling is off (isolation_level=None). Writers take the
+        # write lock up front (BEGIN IMMEDIATE) so two of them wait instead of failing
+        # mid-way; readers begin deferred and never hold the lock, so WAL lets them run
+        # beside a writer.
+        writing = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
 

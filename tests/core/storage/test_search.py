@@ -62,3 +62,29 @@ def test_sort_orders_and_tag_and_trash(db: Database, fake: Faker) -> None:
     assert names(service, ListQuery(trash=True)) == ["Bob Adams"]
     assert service.count(ListQuery()) == 3
     assert names(service, ListQuery("bob")) == []
+
+
+def test_an_edit_keeps_the_contact_in_its_import(db: Database) -> None:
+    from app.core.storage import contacts_repo, journal  # noqa: PLC0415
+
+    with db.write() as conn:
+        op = journal.begin_operation(conn, "import", "Import x.vcf")
+        (cid,) = contacts_repo.next_ids(conn, 1)
+        contact = contacts_repo.prepare_new(
+            Contact(name=Name(given="Imp")), cid, contacts_repo.now()
+        )
+        contacts_repo.insert_many(conn, [contact], import_op=op)
+    service = ContactService(db, "US")
+    stored = service.get(cid)
+    assert stored is not None
+    stored.notes = "edited"
+    service.update(stored)
+    assert service.ids(ListQuery(import_op=op)) == [cid]
+
+
+def test_a_reader_does_not_block_a_writer(db: Database) -> None:
+    service = ContactService(db, "US")
+    with db.read() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar()
+        service.add(Contact(name=Name(given="While reading")))  # would wait 5 s and fail if locked
+    assert service.count(ListQuery()) == 1
