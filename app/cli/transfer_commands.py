@@ -75,10 +75,14 @@ def run_import(db: Database, args: argparse.Namespace) -> int:
     reports = []
     for name in args.files:
         path = Path(name).expanduser()
-        plan = importer.preview(db, path, format=args.format, region=region)
-        result = (
-            None if args.dry_run else importer.commit(db, plan, importer.OnMatch(args.on_match))
-        )
+        result: importer.ImportResult | None = None
+        if args.dry_run:
+            plan = importer.preview(db, path, format=args.format, region=region)
+        else:
+            on_match = importer.OnMatch(args.on_match)
+            plan, result = importer.run(
+                db, path, format=args.format, region=region, on_match=on_match
+            )
         report = _report(plan, result)
         reports.append(report)
         if not args.json:

@@ -17,7 +17,8 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
-import vobject
+from vobject import vcard
+from vobject.icalendar import stringToTextValues
 
 from app.core.formats.limits import Limits
 from app.core.formats.records import ImportProblem, ImportRecord
@@ -37,29 +38,56 @@ VOBJECT_PROPS = frozenset(
 )
 
 
+def _text_values(value: str, separator: str = ",", escapable: str | None = None) -> list[str]:
+    """vobject's `stringToTextValues`, skipped when there is nothing to unescape or split.
+
+    It walks the value a character at a time; most values have neither a backslash nor a
+    separator, and for those its answer is the value itself.
+    """
+    if "\\" not in value and separator not in value:
+        return [value]
+    return list(stringToTextValues(value, listSeparator=separator, charList=escapable))
+
+
+def _split_fields(value: str) -> list[str | list[str]]:
+    """vobject's `vcard.splitFields`: the `;` fields of N, ADR or ORG, each a text or a list."""
+    fields = []
+    for field in _text_values(value, ";", ";"):
+        items = _text_values(field)
+        fields.append(items[0] if len(items) == 1 else items)
+    return fields
+
+
+def _vobject_value(name: str, value: str) -> Any:
+    """vobject's native value of one property, as its vCard behaviours decode it.
+
+    The pre-pass has already split and repaired the content line, so only vobject's value
+    grammar is needed (structured N/ADR/ORG fields, lists, backslash escapes); building a
+    vobject Component around every card tripled the cost of an import and gave the same values
+    (tests/core/formats/test_vobject_values.py compares the two over the corpus).
+    """
+    if name == "N":
+        return vcard.Name(**dict(zip(vcard.NAME_ORDER, _split_fields(value), strict=False)))
+    if name == "ADR":
+        fields = _split_fields(value)
+        return vcard.Address(**dict(zip(vcard.ADDRESS_ORDER, fields, strict=False)))
+    if name == "ORG":
+        return _split_fields(value)
+    if name == "CATEGORIES":
+        return _text_values(value)
+    return _text_values(value)[0]
+
+
 def _vobject_values(props: list[Prop], warnings: list[str]) -> dict[int, Any]:
     """vobject's native value of each prop it parses, keyed by the prop's index."""
-    lines = [f"P{i}.{p.name}:{p.value}" for i, p in enumerate(props) if p.name in VOBJECT_PROPS]
-    if not lines:
-        return {}
-    text = "BEGIN:VCARD\r\nVERSION:3.0\r\n" + "\r\n".join(lines) + "\r\nEND:VCARD\r\n"
-    try:
-        component = vobject.readOne(text, ignoreUnreadable=True)
-        children = list(component.getChildren())
-    except Exception:  # vobject raises many types; a bad line must not cost the whole card
-        children = []
-        for line in lines:
-            try:
-                one = vobject.readOne(f"BEGIN:VCARD\r\nVERSION:3.0\r\n{line}\r\nEND:VCARD\r\n")
-                children.extend(one.getChildren())
-            except Exception:
-                name = line.split(".", 1)[1].split(":", 1)[0]
-                warnings.append(f"A {name} line could not be read and was left out.")
     values: dict[int, Any] = {}
-    for child in children:
-        group = child.group or ""
-        if group[:1].upper() == "P" and group[1:].isdigit():
-            values[int(group[1:])] = child.value
+    for i, prop in enumerate(props):
+        if prop.name not in VOBJECT_PROPS:
+            continue
+        try:
+            values[i] = _vobject_value(prop.name, prop.value)
+        except Exception:  # vobject raises many types; a bad line must not cost the whole card
+            warnings.append(f"A {prop.name} line could not be read and was left out.")
     return values
 
 

@@ -7,9 +7,11 @@ the commit applies `on_match` (skip, update or create) to the matches.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import enum
 import gc
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -174,16 +176,76 @@ def preview(
         path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
     )
     for item in records:
-        if isinstance(item, ImportProblem):
-            result.rows.append(PreviewRow(item.line, "", Status.PROBLEM, item.reason))
-            continue
-        contact = item.contact
-        match_id, why = matcher.match(contact)
-        detail = "; ".join([why, *_checked(item)] if why else _checked(item))
-        status = Status.NEW if match_id is None else Status.MATCH
-        result.rows.append(PreviewRow(item.line, contact.display_name, status, detail, match_id))
-        result.records.append((contact, match_id))
+        row = _classify(matcher, item)
+        result.rows.append(row)
+        if isinstance(item, ImportRecord):
+            result.records.append((item.contact, row.match_id))
     return result
+
+
+def _classify(matcher: _Matcher, item: ImportRecord | ImportProblem) -> PreviewRow:
+    """The preview's row for one record: new, a match (and with what), or a problem."""
+    if isinstance(item, ImportProblem):
+        return PreviewRow(item.line, "", Status.PROBLEM, item.reason)
+    match_id, why = matcher.match(item.contact)
+    detail = "; ".join([why, *_checked(item)] if why else _checked(item))
+    status = Status.NEW if match_id is None else Status.MATCH
+    return PreviewRow(item.line, item.contact.display_name, status, detail, match_id)
+
+
+def run(
+    db: Database,
+    path: Path,
+    *,
+    format: str = "auto",
+    region: str,
+    on_match: OnMatch = OnMatch.SKIP,
+    column_map: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> tuple[ImportPreview, ImportResult]:
+    """Read and store `path` in one pass: what `preview` then `commit` do, without the pause.
+
+    Records are matched against the contacts stored before the import (as the preview does)
+    and written a chunk at a time as they are parsed, in one transaction and one operation,
+    so that parsing (in worker processes) overlaps storing and memory stays flat. The
+    returned preview has every row but keeps no records.
+    """
+    fmt = detect_format(path) if format == "auto" else format
+    plan = ImportPreview(path, fmt)
+    label = f"Import {path.name}"
+    added: list[int] = []
+    changed: list[int] = []
+    skipped = 0
+    op: int | None = None
+    records = _records(
+        path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
+    )
+    with _gc_frozen(), db.write() as conn:
+        matcher = _Matcher(conn)
+        taken: set[str] | None = None
+        while chunk := list(itertools.islice(records, CHUNK)):
+            creating: list[Contact] = []
+            updating: list[tuple[Contact, int]] = []
+            for item in chunk:
+                row = _classify(matcher, item)
+                plan.rows.append(row)
+                if not isinstance(item, ImportRecord):
+                    continue
+                if row.match_id is None or on_match is OnMatch.CREATE:
+                    creating.append(item.contact)
+                elif on_match is OnMatch.UPDATE:
+                    updating.append((item.contact, row.match_id))
+                else:
+                    skipped += 1
+            if (creating or updating) and op is None:
+                op = journal.begin_operation(conn, "import", label)
+                taken = _stored_uids(conn)
+            if op is not None and taken is not None:
+                added += _create(conn, op, creating, taken)
+                changed += _update(conn, op, updating)
+    change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
+    return plan, ImportResult(change, op, len(added), len(changed), skipped)
 
 
 def merge_into(existing: Contact, incoming: Contact) -> Contact:
@@ -221,26 +283,34 @@ def commit(db: Database, plan: ImportPreview, on_match: OnMatch = OnMatch.SKIP) 
     skipped = sum(1 for _, m in plan.records if m is not None and on_match is OnMatch.SKIP)
     if not creating and not updating:
         return ImportResult(ChangeSet(label), None, 0, 0, skipped)
-    gc.collect()
-    gc.freeze()  # the records are long-lived: spare the collector from walking them all
-    try:
-        with db.write() as conn:
-            op = journal.begin_operation(conn, "import", label)
-            added = _create(conn, op, creating)
-            changed = _update(conn, op, updating)
-    finally:
-        gc.unfreeze()
+    with _gc_frozen(), db.write() as conn:
+        op = journal.begin_operation(conn, "import", label)
+        added = _create(conn, op, creating, _stored_uids(conn))
+        changed = _update(conn, op, updating)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
     return ImportResult(change, op, len(added), len(changed), skipped)
 
 
-def _create(conn: Connection, op: int, contacts: list[Contact]) -> list[int]:
+@contextlib.contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """Spare the collector from walking what lives through a bulk import, over and over."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _stored_uids(conn: Connection) -> set[str]:
+    return set(conn.exec_driver_sql("SELECT uid FROM contacts").scalars().all())
+
+
+def _create(conn: Connection, op: int, contacts: list[Contact], taken: set[str]) -> list[int]:
+    """Store new contacts; `taken` (the UIDs in use) gains theirs."""
     if not contacts:
         return []
     new_ids = contacts_repo.next_ids(conn, len(contacts))
-    taken = set(
-        conn.exec_driver_sql("SELECT uid FROM contacts").scalars().all() if contacts else []
-    )
     when = contacts_repo.now()
     prepared = []
     for contact, new_id in zip(contacts, new_ids, strict=True):
