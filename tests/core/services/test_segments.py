@@ -26,6 +26,12 @@ TODAY = date(2026, 3, 15)
 
 
 @pytest.fixture
+def service(db: Database) -> ContactService:
+    """The contact service over the test database."""
+    return ContactService(db, "GB")
+
+
+@pytest.fixture
 def segments(db: Database) -> SegmentService:
     return SegmentService(db, today=lambda: TODAY)
 
