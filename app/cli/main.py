@@ -5,30 +5,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from app.cli import contact_commands, store_commands, transfer_commands
 from app.core.errors import UserFacingError
-from app.core.paths import default_database_path
+from app.core.paths import database_path
 from app.core.storage.database import Database
 from app.core.storage.keys import KeyStore, passphrase_from_env
 from app.core.storage.unlock import unlock
 
 log = logging.getLogger("kith")
-
-DB_ENV = "KITH_DB"
-
-
-def database_path(arg: str | None) -> Path:
-    """`--db`, else KITH_DB, else the user data folder."""
-    if arg:
-        return Path(arg).expanduser()
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV]).expanduser()
-    return default_database_path()
 
 
 def terminal_prompt(new: bool) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.errors import UserFacingError
+from app.core.paths import database_path
 from app.core.services.contacts import ContactService
 from app.core.services.segments import SegmentService
 from app.core.storage.database import Database
@@ -18,7 +19,7 @@ from app.core.storage.keys import KeyStore
 from app.ui.changes import ChangeHub
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow
-from app.ui.unlock_dialog import ask_with_dialog, database_path, open_database
+from app.ui.unlock_dialog import ask_with_dialog, open_database
 from app.ui.worker import Worker
 
 log = logging.getLogger("kith")

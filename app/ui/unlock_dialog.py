@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,12 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserFacingError
-from app.core.paths import default_database_path
 from app.core.storage.database import Database, try_open
 from app.core.storage.engine import DatabaseKey
 from app.core.storage.keys import KeyStore, passphrase_from_env, passphrase_key
 
-DB_ENV = "KITH_DB"
 Ask = Callable[[bool, str], str | None]
 """Asks for a passphrase: (choosing a new one?, a message to show) -> it, or None to give up."""
 
@@ -33,15 +30,6 @@ NO_KEYRING = (
 )
 ASK_PASSPHRASE = "Your contacts are locked with a passphrase. Type it to open them."
 WRONG = "That passphrase does not open this database. Check it and try again."
-
-
-def database_path(arg: str | None) -> Path:
-    """`--db`, else KITH_DB, else the user data folder."""
-    if arg:
-        return Path(arg).expanduser()
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV]).expanduser()
-    return default_database_path()
 
 
 def open_database(path: Path, key_store: KeyStore, ask: Ask) -> Database | None:

@@ -7,16 +7,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.core.paths import database_path
 from app.core.storage.database import try_open
 from app.core.storage.keys import KeyStore, passphrase_key
 from app.ui.main_window import MainWindow
-from app.ui.unlock_dialog import (
-    NO_KEYRING,
-    WRONG,
-    PassphraseDialog,
-    database_path,
-    open_database,
-)
+from app.ui.unlock_dialog import NO_KEYRING, WRONG, PassphraseDialog, open_database
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import wait_idle
 
