@@ -230,24 +230,12 @@ class ContactService:
     def undo(self) -> ChangeSet | None:
         """Reverse the last operation (edit, delete, import, merge); None if there is none."""
         with self._db.write() as conn:
-            reversal = journal.undo(conn)
-        if reversal is None:
-            return None
-        label = f"Undo {reversal.operation.label}"
-        return ChangeSet(
-            label, tuple(reversal.added), tuple(reversal.changed), tuple(reversal.removed)
-        )
+            return _reversed("Undo", journal.undo(conn))
 
     def redo(self) -> ChangeSet | None:
         """Apply again the last undone operation; None if there is none."""
         with self._db.write() as conn:
-            reversal = journal.redo(conn)
-        if reversal is None:
-            return None
-        label = f"Redo {reversal.operation.label}"
-        return ChangeSet(
-            label, tuple(reversal.added), tuple(reversal.changed), tuple(reversal.removed)
-        )
+            return _reversed("Redo", journal.redo(conn))
 
     def undo_label(self) -> str | None:
         """The label of the operation undo would reverse."""
@@ -260,3 +248,15 @@ class ContactService:
         with self._db.read() as conn:
             op = journal.first_undone(conn)
         return op.label if op else None
+
+
+def _reversed(verb: str, reversal: journal.Reversal | None) -> ChangeSet | None:
+    """What an undo or redo changed, labelled for the user ("Undo Import cards.vcf")."""
+    if reversal is None:
+        return None
+    return ChangeSet(
+        f"{verb} {reversal.operation.label}",
+        tuple(reversal.added),
+        tuple(reversal.changed),
+        tuple(reversal.removed),
+    )
