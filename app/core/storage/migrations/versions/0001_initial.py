@@ -63,7 +63,8 @@ STATEMENTS = [
     "CREATE INDEX ix_journal_contact ON journal (contact_id)",
     """CREATE VIRTUAL TABLE contact_fts USING fts5(
         name, org, emails, phones, notes, tags,
-        tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')""",
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3',
+        content = '', contentless_delete = 1)""",
 ]
 
 
