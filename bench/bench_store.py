@@ -17,7 +17,7 @@ from pathlib import Path
 from faker import Faker
 
 from app.core.domain.contact import Address, Contact, Email, Name, Phone, Stage
-from app.core.domain.normalise import to_e164
+from app.core.domain.normalise import fold, to_e164
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
@@ -45,7 +45,7 @@ def generate(count: int, seed: int = 7) -> list[Contact]:
         contacts.append(
             Contact(
                 name=Name(given=g, family=f),
-                emails=[Email(f"{g}.{f}{n}@example.org".lower().replace(" ", ""), "work")],
+                emails=[Email(f"{fold(g + '.' + f)}{n}@example.org".replace(" ", ""), "work")],
                 phones=[Phone(phone, to_e164(phone, "GB"), "mobile")],
                 addresses=[Address("home", rnd.choice(streets), rnd.choice(cities))],
                 org=rnd.choice(orgs),

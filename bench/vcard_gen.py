@@ -7,6 +7,8 @@ from pathlib import Path
 
 from faker import Faker
 
+from app.core.domain.normalise import fold
+
 
 def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
@@ -28,7 +30,7 @@ def write_vcards(path: Path, count: int, seed: int = 7) -> int:
     with path.open("w", encoding="utf-8", newline="") as out:
         for n in range(count):
             g, f = rng.choice(given), rng.choice(family)
-            email = f"{g}.{f}{n}@example.org".lower().replace(" ", "")
+            email = f"{fold(g + '.' + f)}{n}@example.org".replace(" ", "")
             lines = [
                 "BEGIN:VCARD",
                 "VERSION:3.0",
