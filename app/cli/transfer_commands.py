@@ -47,15 +47,15 @@ def _report(plan: importer.ImportPreview, result: importer.ImportResult | None) 
             {"line": r.line, "reason": r.detail} for r in plan.rows if r.status == "problem"
         ],
         "warnings": [
-            {"line": r.line, "name": r.display_name, "message": r.detail}
+            {"line": r.line, "name": r.display_name, "message": "; ".join(r.warnings)}
             for r in plan.rows
-            if r.status != "problem" and r.detail
+            if r.warnings
         ],
     }
     if result is None:
         data["records"] = [
             {"line": r.line, "display_name": r.display_name, "status": r.status.value,
-             "match_id": r.match_id}
+             "match_id": r.match_id, "detail": r.detail}
             for r in plan.rows
         ]  # fmt: skip
     else:

@@ -2,9 +2,15 @@
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import CliRunner
+from faker import Faker
+
+from app.core.formats import write_contacts
+from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner, make_contact
 
 
 def sha256(path: Path) -> str:
@@ -130,3 +136,27 @@ def test_change_passphrase(kith: CliRunner) -> None:
 def test_python_dash_m_and_help(kith: CliRunner) -> None:
     result = kith("--help")
     assert result.returncode == 0 and "restore-deleted" in result.stdout
+
+
+def test_a_reader_that_stops_early_is_no_error(
+    kith: CliRunner, db_path: Path, tmp_path: Path, fake: Faker
+) -> None:
+    cards = tmp_path / "cards.vcf"
+    with cards.open("wb") as out:  # more JSON than a pipe holds, so the writer meets the end
+        write_contacts([make_contact(fake, n) for n in range(300)], "vcard", out)
+    assert kith("import", str(cards)).returncode == 0
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
+    environ.update(PYTHON_KEYRING_BACKEND=NULL_KEYRING, KITH_PASSPHRASE=PASSPHRASE)
+    kith_list = subprocess.Popen(
+        [sys.executable, "-m", "app", "--db", str(db_path), "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environ,
+    )
+    assert kith_list.stdout is not None and kith_list.stderr is not None
+    assert kith_list.stdout.read(10).startswith(b"[")
+    kith_list.stdout.close()  # as `kith list --json | head -c 10` does
+    stderr = kith_list.stderr.read().decode()
+    kith_list.stderr.close()
+    assert kith_list.wait(timeout=60) == 141
+    assert stderr == ""

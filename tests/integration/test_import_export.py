@@ -8,6 +8,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faker import Faker
@@ -85,6 +86,23 @@ def test_on_match_skip_update_create(kith: CliRunner, tmp_path: Path, fake: Fake
     assert len(listed) == 1 and "from-phone" in listed[0]["tags"]
     assert import_json(kith, str(second), "--on-match", "create")["created"] == 4
     assert len(json.loads(kith("list", "--json").stdout)) == 8
+
+
+def test_matches_are_counted_and_only_real_warnings_listed(
+    kith: CliRunner, tmp_path: Path, fake: Faker
+) -> None:
+    people = [make_contact(fake, n) for n in range(3)]
+    people[1].emails[0].value = "not an address"
+    path = vcard_file(tmp_path, people)
+    assert kith("import", str(path)).returncode == 0
+    again = kith("import", str(path))
+    assert again.returncode == 0 and "0 added, 0 updated, 3 skipped" in again.stdout
+    # A match is counted, not a warning; the doubtful email is one, and said once, on its line.
+    assert again.stderr.count("\n") == 1 and "'not an address'" in again.stderr
+    report: Any = import_json(kith, str(path), "--dry-run")
+    doubtful = [r["line"] for r in report["records"] if r["display_name"] == people[1].display_name]
+    assert [w["line"] for w in report["warnings"]] == doubtful
+    assert all("same" in r["detail"] for r in report["records"])
 
 
 def test_unreadable_records_are_reported_and_the_rest_imported(

@@ -61,6 +61,8 @@ class PreviewRow:
     status: Status
     detail: str = ""
     match_id: int | None = None
+    warnings: tuple[str, ...] = ()
+    """What may be wrong with a record that was read (the detail also says why it matches)."""
 
 
 @dataclass(slots=True)
@@ -188,9 +190,10 @@ def _classify(matcher: _Matcher, item: ImportRecord | ImportProblem) -> PreviewR
     if isinstance(item, ImportProblem):
         return PreviewRow(item.line, "", Status.PROBLEM, item.reason)
     match_id, why = matcher.match(item.contact)
-    detail = "; ".join([why, *_checked(item)] if why else _checked(item))
+    warnings = tuple(_checked(item))
+    detail = "; ".join([why, *warnings] if why else warnings)
     status = Status.NEW if match_id is None else Status.MATCH
-    return PreviewRow(item.line, item.contact.display_name, status, detail, match_id)
+    return PreviewRow(item.line, item.contact.display_name, status, detail, match_id, warnings)
 
 
 def run(
