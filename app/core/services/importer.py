@@ -226,7 +226,7 @@ def run(
     )
     with _gc_frozen(), db.write() as conn:
         matcher = _Matcher(conn)
-        taken: set[str] | None = None
+        taken: set[str] = set()  # the UIDs in use, read when the first contact is written
         while chunk := list(itertools.islice(records, CHUNK)):
             creating: list[Contact] = []
             updating: list[tuple[Contact, int]] = []
@@ -244,7 +244,7 @@ def run(
             if (creating or updating) and op is None:
                 op = journal.begin_operation(conn, "import", label)
                 taken = _stored_uids(conn)
-            if op is not None and taken is not None:
+            if op is not None:
                 added += _create(conn, op, creating, taken)
                 changed += _update(conn, op, updating)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
