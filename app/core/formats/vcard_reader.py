@@ -1,7 +1,8 @@
-"""vCard 2.1/3.0/4.0 to Contacts: the repaired lines of each card go through vobject.
+"""vCard 2.1/3.0/4.0 to Contacts: the repaired values of each card are decoded by vobject.
 
-Cards are parsed in worker processes when a file is large (vobject costs ~300 µs a card);
-results come back in file order, a chunk at a time, so memory stays flat.
+Cards are parsed in worker processes when a file is large (about 150 µs a card, while the
+importing process stores the previous chunks); results come back in file order, a chunk at a
+time, so memory stays flat.
 """
 
 from __future__ import annotations

@@ -93,11 +93,6 @@ def _data_json(c: Contact) -> str:
     return "{" + ",".join(parts) + "}"
 
 
-def row_values(contact: Contact, import_op: int | None = None) -> tuple[Any, ...]:
-    """The `contacts` row for `contact`, in `_COLUMNS` order (`id` and times must be set)."""
-    return _row_values(contact, contact.display_name, import_op)
-
-
 def _row_values(contact: Contact, display_name: str, import_op: int | None) -> tuple[Any, ...]:
     n = contact.name
     return (
@@ -356,40 +351,10 @@ def _fts_phones(contact: Contact) -> str:
     return " ".join(dict.fromkeys(t for t in tokens if t))
 
 
-def set_deleted(conn: Connection, ids: Sequence[int], when: datetime | None) -> None:
-    """Move contacts to the trash (`when` set) or out of it (None)."""
-    stamp = _time(when)
-    for chunk in _chunks(list(ids)):
-        marks = ",".join("?" * len(chunk))
-        conn.exec_driver_sql(
-            f"UPDATE contacts SET deleted_at = ? WHERE id IN ({marks})", (stamp, *chunk)
-        )
-
-
 def find_by_uid(conn: Connection, uid: str) -> int | None:
     """The id of the contact with this vCard UID."""
     row = conn.exec_driver_sql("SELECT id FROM contacts WHERE uid = ?", (uid,)).first()
     return int(row[0]) if row else None
-
-
-def find_by_email(conn: Connection, email: str) -> list[int]:
-    """Ids of live contacts with this email (folded)."""
-    rows = conn.exec_driver_sql(
-        "SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id "
-        "WHERE e.email = ? AND c.deleted_at IS NULL",
-        (normalise_email(email),),
-    ).all()
-    return [int(r[0]) for r in rows]
-
-
-def find_by_phone(conn: Connection, e164: str) -> list[int]:
-    """Ids of live contacts with this E.164 phone."""
-    rows = conn.exec_driver_sql(
-        "SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id "
-        "WHERE p.e164 = ? AND c.deleted_at IS NULL",
-        (e164,),
-    ).all()
-    return [int(r[0]) for r in rows]
 
 
 def delete_unused_tags(conn: Connection) -> None:
