@@ -108,13 +108,16 @@ class Event:
 class Contact:
     """A person or organisation in the address book.
 
-    `id` is None until the contact is stored. `extra_vcard` holds, verbatim, the vCard content
-    lines Kith does not model, so that they survive an import/export round trip.
+    `id` is None until the contact is stored. `formatted_name` is what the user (or the card's
+    FN) calls the contact when that differs from the name built from `name`; empty otherwise.
+    `extra_vcard` holds, verbatim, the vCard content lines Kith does not model, so that they
+    survive an import/export round trip.
     """
 
     id: int | None = None
     uid: str = ""
     name: Name = field(default_factory=Name)
+    formatted_name: str = ""
     nickname: str = ""
     emails: list[Email] = field(default_factory=list)
     phones: list[Phone] = field(default_factory=list)
@@ -142,7 +145,14 @@ class Contact:
 
     @property
     def display_name(self) -> str:
-        """The name to show: the person's name, else organisation, email or phone."""
+        """The name to show: the formatted name, else the person's name, organisation, email..."""
+        if self.formatted_name.strip():
+            return self.formatted_name
+        return self.built_name
+
+    @property
+    def built_name(self) -> str:
+        """The name built from `name`, else nickname, organisation, email or phone."""
         parts = [self.name.prefix, self.name.given, self.name.middle, self.name.family]
         text = " ".join(p for p in parts if p)
         if self.name.suffix:
