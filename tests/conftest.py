@@ -16,9 +16,10 @@ from app.core.domain.contact import Address, Contact, Email, Name, Phone, Stage,
 from app.core.domain.dates import PartialDate
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
+from tests.corpus import CORPUS  # noqa: F401  (where older tests look for it)
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+WINDOW_DATA = REPO / "tests" / "data" / "window"
 PASSPHRASE = "correct horse battery staple"
 NULL_KEYRING = "keyring.backends.null.Keyring"
 

@@ -20,7 +20,9 @@ from app.core.services import importer
 from app.core.services.contacts import ContactService
 from app.core.storage.database import Database
 from app.core.storage.search import ListQuery
-from tests.conftest import CORPUS, CliRunner, make_contact
+from tests import corpus
+from tests.conftest import CliRunner, make_contact
+from tests.corpus import CORPUS
 
 ROUND_TRIP_FORMATS = ["vcard", "vcard4", "outlook-csv", "google-csv"]
 
@@ -187,10 +189,7 @@ def test_csv_export_neutralises_formulas(db: Database, tmp_path: Path) -> None:
 
 
 def test_every_corpus_file_previews_with_its_record_count(db: Database) -> None:
-    if not CORPUS.is_dir():
-        if os.environ.get("KITH_REQUIRE_CORPUS") == "1":
-            pytest.fail(f"the corpus is missing at {CORPUS}")
-        pytest.skip("no ../shared/corpus here")
+    corpus.require()
     sources = {}
     with (CORPUS / "SOURCES.tsv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
@@ -205,8 +204,7 @@ def test_every_corpus_file_previews_with_its_record_count(db: Database) -> None:
 
 
 def test_corpus_import_through_the_cli_undoes_whole(kith: CliRunner) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no ../shared/corpus here")
+    corpus.require()
     files = [CORPUS / "vcf" / "aosp" / "v21_multiple_entry.vcf",
              CORPUS / "csv" / "sondreb-people" / "google-outlook-csv-export-2025.csv"]  # fmt: skip
     for path in files:

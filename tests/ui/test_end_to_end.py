@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 from app.core.storage.keys import KeyStore
 from app.ui.main_window import MainWindow
 from app.ui.unlock_dialog import open_database
-from tests.conftest import CORPUS
+from tests.conftest import WINDOW_DATA
 from tests.ui.conftest import wait_idle
 
-GOOGLE_VCF = CORPUS / "vcf" / "cozy" / "google-full.vcf"
+GOOGLE_VCF = WINDOW_DATA / "google-one.vcf"
 
 
 def test_create_import_search_edit_undo_restart(

@@ -14,11 +14,11 @@ from app.core.services.contacts import ContactService
 from app.core.storage.search import ListQuery
 from app.ui.import_dialog import ImportDialog
 from app.ui.main_window import MainWindow
-from tests.conftest import CORPUS
+from tests.conftest import WINDOW_DATA
 from tests.ui.conftest import wait_idle
 
-GOOGLE_VCF = CORPUS / "vcf" / "cozy" / "google-full.vcf"
-THREE_VCF = CORPUS / "vcf" / "aosp" / "v21_multiple_entry.vcf"
+GOOGLE_VCF = WINDOW_DATA / "google-one.vcf"
+THREE_VCF = WINDOW_DATA / "phone-three.vcf"
 
 
 def previewed(qtbot: QtBot, dialog: ImportDialog) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from tests.corpus import CORPUS, REQUIRED, require
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
-REQUIRE = os.environ.get("KITH_REQUIRE_CORPUS") == "1"
+REQUIRE = REQUIRED
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,4 @@ def sources() -> list[Source]:
 
 def require_corpus() -> None:
     """Skip when the corpus is absent, or fail when KITH_REQUIRE_CORPUS=1."""
-    if not (CORPUS / "SOURCES.tsv").exists():
-        if REQUIRE:
-            pytest.fail(f"the corpus is required but missing at {CORPUS}")
-        pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
+    require()

@@ -18,7 +18,8 @@ from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 from app.core.storage.journal import undo
 from app.core.storage.search import ListQuery, ids
-from tests.conftest import CORPUS, make_contact
+from tests import corpus
+from tests.conftest import make_contact
 
 # More cards than the reader parses inline, so that the worker processes take part.
 MANY = 2600
@@ -56,13 +57,9 @@ def many_cards(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _corpus_files() -> list[Path]:
-    return sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".vcf", ".csv"))
-
-
-@pytest.mark.parametrize("name", ["many", *(str(p) for p in _corpus_files())])
+@pytest.mark.parametrize("name", ["many", *corpus.files(".vcf", ".csv")])
 def test_run_stores_what_preview_then_commit_stores(
-    name: str, many_cards: Path, db: Database, other_db: Database
+    name: str | Path, many_cards: Path, db: Database, other_db: Database
 ) -> None:
     path = many_cards if name == "many" else Path(name)
     other_plan = importer.preview(other_db, path, region="US")
