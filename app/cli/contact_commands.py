@@ -162,7 +162,9 @@ def run_show(db: Database, args: argparse.Namespace) -> int:
 
 
 def _report(change: ChangeSet | None, nothing: str) -> int:
-    print(change.label + "." if change and change.operation_id is not None else nothing)
+    # A change that recorded no operation and touched nothing did not happen.
+    happened = change is not None and (change.operation_id is not None or change.ids)
+    print(change.label + "." if change is not None and happened else nothing)
     return 0
 
 

@@ -202,9 +202,9 @@ def _text_problems(value: object, path: str) -> Iterator[str]:
             yield from _text_problems(getattr(value, f.name), f"{path}.{f.name}".lstrip("."))
 
 
-def contact_text_problem(contact: Contact) -> str:
-    """The first control-character problem in any text the user can edit, naming its field."""
-    return next((p for p in _text_problems(contact, "") if p), "")
+def contact_text_problems(contact: Contact) -> list[str]:
+    """A sentence for each control character in text the user can edit, naming its field."""
+    return [p for p in _text_problems(contact, "") if p]
 
 
 def unify_line_breaks(contact: Contact) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact, Stage
 from app.core.domain.normalise import (
-    contact_text_problem,
+    contact_text_problems,
     default_region,
     is_valid_email,
     parse_region,
@@ -95,15 +95,19 @@ class ContactService:
                 found.append(f"{phone.value!r} ({self.region}): {problem}")
         return found
 
-    def normalise(self, contact: Contact) -> Contact:
+    def normalise(self, contact: Contact, stored: Contact | None = None) -> Contact:
         """Check emails and the photo, fill E.164 forms; raise on what cannot be stored.
+
+        A control character already in `stored` (the contact as it is stored, brought in by
+        an older import) does not block an edit of another field; a new one is refused.
 
         Raises:
             UserFacingError: an email is not an email address, a text holds a control
                 character, or the photo is too large.
         """
         unify_line_breaks(contact)
-        problem = contact_text_problem(contact)
+        known = set(contact_text_problems(stored)) if stored is not None else set()
+        problem = next((p for p in contact_text_problems(contact) if p not in known), "")
         if problem:
             raise UserFacingError(problem)
         for email in contact.emails:
@@ -174,7 +178,7 @@ class ContactService:
         if contact.id is None:
             raise ValueError("update needs a stored contact")
         contact_id = contact.id
-        contact = self.normalise(copy.deepcopy(contact))
+        contact = self.normalise(copy.deepcopy(contact), self.get(contact_id))
         label = f"Edit {contact.display_name}"
         with self._db.write() as conn:
             before = contacts_repo.get(conn, contact_id)
@@ -309,5 +313,4 @@ def _reversed(verb: str, reversal: journal.Reversal | None) -> ChangeSet | None:
         tuple(reversal.added),
         tuple(reversal.changed),
         tuple(reversal.removed),
-        reversal.operation.id,
     )

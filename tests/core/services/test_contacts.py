@@ -181,3 +181,20 @@ def test_regions_are_checked(db: Database) -> None:
         service.set_region("XX")
     with pytest.raises(UserFacingError, match="country code"):
         ContactService(db, "ZZ")
+
+
+def test_a_control_character_already_stored_does_not_block_other_edits(db: Database) -> None:
+    service = ContactService(db, "GB")
+    contact_id = service.add(Contact(name=Name(given="Ann"), title="Owner")).added[0]
+    with db.write() as conn:  # as an older import stored it
+        conn.exec_driver_sql(
+            "UPDATE contacts SET title = ?, data = replace(data, 'Owner', ?) WHERE id = ?",
+            ("Owner\x0bLead", "Owner\\u000bLead", contact_id),
+        )
+    stored = service.get(contact_id)
+    assert stored is not None and stored.title == "Owner\x0bLead"
+    stored.org = "Acme"
+    service.update(stored)
+    stored.name.family = "Lee\x00"
+    with pytest.raises(UserFacingError, match="family name"):
+        service.update(stored)
