@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from app.cli.output import card_lines, contact_json, print_json
+from app.cli.output import card_lines, contact_json, print_json, printable
 from app.core.domain.contact import Contact, Email, Name, Phone, Stage
 from app.core.domain.dates import PartialDate
 from app.core.errors import UserFacingError
@@ -131,7 +131,7 @@ def run_add(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         print_json(contact_json(stored))
     else:
-        print(f"Added {stored.display_name} (id {stored.id}).")
+        print(printable(f"Added {stored.display_name} (id {stored.id})."))
     return 0
 
 
@@ -145,7 +145,7 @@ def run_list(db: Database, args: argparse.Namespace) -> int:
         return 0
     for row in service.rows(ids):
         extra = "  ".join(x for x in (row.org, row.email, row.phone) if x)
-        print(f"{row.id:>6}  {row.display_name}{'  ' + extra if extra else ''}")
+        print(printable(f"{row.id:>6}  {row.display_name}{'  ' + extra if extra else ''}"))
     return 0
 
 

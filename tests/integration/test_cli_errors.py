@@ -221,3 +221,22 @@ def test_a_full_disk_under_stdout_is_a_sentence(db_path: Path) -> None:
             "kith: Kith could not write its output: the disk is full; free some space and try "
             "again."
         )
+
+
+def test_listing_never_sends_control_characters_to_the_terminal(
+    kith: CliRunner, db_path: Path
+) -> None:
+    contact_id = add(kith, "--given", "Eve", "--note", "two\nlines")
+    db = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    with db.write() as conn:  # as a card from elsewhere may carry them
+        conn.exec_driver_sql(
+            "UPDATE contacts SET given = ?, display_name = ? WHERE id = ?",
+            ("Eve\x1b]0;pwned\x07", "Eve\x1b]0;pwned\x07", contact_id),
+        )
+    db.close()
+    for args in (("list",), ("show", str(contact_id))):
+        result = kith(*args)
+        assert result.returncode == 0, result.stderr
+        assert "Eve\ufffd]0;pwned\ufffd" in result.stdout
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "two\n" in kith("show", str(contact_id)).stdout  # a note's lines stay lines
