@@ -92,7 +92,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "init":
         return run_init(path)
     existed = path.exists()
-    if not existed and args.command not in CREATES_DATABASE:
+    creates = args.command in CREATES_DATABASE and not getattr(args, "dry_run", False)
+    if not existed and not creates:
         # A typo in --db must not create an empty database that looks like lost contacts.
         raise UserFacingError(
             f"No Kith database at {path}; check --db, or run `kith init` to create one."

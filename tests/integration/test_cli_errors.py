@@ -102,6 +102,7 @@ def test_a_bug_is_logged_privately_without_contact_data(
         ("delete", "1"),
         ("restore-deleted", "1"),
         ("set-region", "DE"),
+        ("import", "--dry-run", "any.vcf"),  # a dry run stores nothing, so creates nothing
     ],
 )
 def test_reading_a_missing_database_says_so_and_creates_nothing(
