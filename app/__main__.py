@@ -6,6 +6,8 @@ import multiprocessing
 import sys
 from collections.abc import Sequence
 
+from app.core import logging_setup
+
 
 def wants_window(args: Sequence[str]) -> bool:
     """Whether the arguments are at most `--db PATH`, i.e. name no subcommand."""
@@ -22,9 +24,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The vCard reader parses big files in worker processes; a frozen build needs this.
     multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
+    # Before anything can fail: the private log, and warnings on stderr without tracebacks.
+    logging_setup.configure()
     if wants_window(args):
         from app.ui.app import run  # noqa: PLC0415 - Qt is loaded only for the window
 
+        # An exception in a slot reaches sys.excepthook: log it privately, not on stderr.
+        logging_setup.install_excepthook()
         return int(run(args))
     from app.cli import main as cli_main  # noqa: PLC0415
 

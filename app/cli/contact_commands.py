@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from app.cli.output import card_lines, contact_json, print_json
+from app.cli.output import card_lines, contact_json, print_json, printable
 from app.core.domain.contact import Contact, Email, Name, Phone, Stage
 from app.core.domain.dates import PartialDate
 from app.core.errors import UserFacingError
@@ -42,27 +43,59 @@ def register(sub: Any) -> None:
     lst.add_argument(
         "--sort", choices=[s.value for s in SortOrder], default=SortOrder.FIRST_LAST.value
     )
-    lst.add_argument("--limit", type=int)
+    lst.add_argument("--limit", type=whole_number, metavar="N")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(run=run_list)
 
     show = sub.add_parser("show", help="show one contact")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=contact_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=run_show)
 
     delete = sub.add_parser("delete", help="move contacts to the trash")
-    delete.add_argument("ids", type=int, nargs="+", metavar="ID")
+    delete.add_argument("ids", type=contact_id, nargs="+", metavar="ID")
     delete.set_defaults(run=run_delete)
 
     restore = sub.add_parser("restore-deleted", help="take contacts out of the trash")
-    restore.add_argument("ids", type=int, nargs="+", metavar="ID")
+    restore.add_argument("ids", type=contact_id, nargs="+", metavar="ID")
     restore.set_defaults(run=run_restore_deleted)
 
     undo = sub.add_parser("undo", help="undo the last operation (edit, import, merge, delete)")
     undo.set_defaults(run=run_undo)
     redo = sub.add_parser("redo", help="redo the last undone operation")
     redo.set_defaults(run=run_redo)
+
+
+MAX_ID = 2**63 - 1
+"""SQLite's largest integer: no contact id is larger."""
+
+
+def contact_id(text: str) -> int:
+    """A contact id as typed on the command line (an argparse `type`).
+
+    Raises:
+        UserFacingError: `text` is not a whole number above 0, or no id can be that large.
+            (argparse lets this through, unlike ValueError, so it becomes a sentence and exit
+            1 rather than a usage message.)
+    """
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or int(value) == 0:
+        raise UserFacingError(f"{text!r} is not a contact id; `kith list` shows the ids.")
+    if int(value) > MAX_ID:
+        raise UserFacingError(f"No contact with id {value}; `kith list` shows the ids.")
+    return int(value)
+
+
+def whole_number(text: str) -> int:
+    """A count such as `--limit` (an argparse `type`).
+
+    Raises:
+        UserFacingError: `text` is not a whole number of 0 or more within SQLite's range.
+    """
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+        raise UserFacingError(f"{text!r} is not a whole number of 0 or more.")
+    return int(value)
 
 
 def _date(text: str | None) -> PartialDate | None:
@@ -90,12 +123,15 @@ def run_add(db: Database, args: argparse.Namespace) -> int:
         stage=Stage(args.stage) if args.stage else None,
     )
     change = service.add(contact)
+    for warning in service.phone_warnings(contact):
+        # Stored as typed, but never matched or called until it is corrected.
+        print(f"kith: warning: Kith cannot read the phone number {warning}", file=sys.stderr)
     stored = service.get(change.added[0])
     assert stored is not None
     if args.json:
         print_json(contact_json(stored))
     else:
-        print(f"Added {stored.display_name} (id {stored.id}).")
+        print(printable(f"Added {stored.display_name} (id {stored.id})."))
     return 0
 
 
@@ -109,7 +145,7 @@ def run_list(db: Database, args: argparse.Namespace) -> int:
         return 0
     for row in service.rows(ids):
         extra = "  ".join(x for x in (row.org, row.email, row.phone) if x)
-        print(f"{row.id:>6}  {row.display_name}{'  ' + extra if extra else ''}")
+        print(printable(f"{row.id:>6}  {row.display_name}{'  ' + extra if extra else ''}"))
     return 0
 
 
@@ -126,18 +162,20 @@ def run_show(db: Database, args: argparse.Namespace) -> int:
 
 
 def _report(change: ChangeSet | None, nothing: str) -> int:
-    print(change.label + "." if change else nothing)
+    # A change that recorded no operation and touched nothing did not happen.
+    happened = change is not None and (change.operation_id is not None or change.ids)
+    print(change.label + "." if change is not None and happened else nothing)
     return 0
 
 
 def run_delete(db: Database, args: argparse.Namespace) -> int:
     """Move contacts to the trash."""
-    return _report(ContactService(db).delete(args.ids), "")
+    return _report(ContactService(db).delete(args.ids), "Nothing to delete.")
 
 
 def run_restore_deleted(db: Database, args: argparse.Namespace) -> int:
     """Take contacts out of the trash."""
-    return _report(ContactService(db).restore_deleted(args.ids), "")
+    return _report(ContactService(db).restore_deleted(args.ids), "Nothing to restore.")
 
 
 def run_undo(db: Database, args: argparse.Namespace) -> int:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
 from app.core.domain.contact import Contact
 from app.core.domain.serialise import contact_to_dict
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: a control character (an escape sequence from an imported
+    card could clear the screen or retitle the window) is shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def contact_json(contact: Contact) -> dict[str, Any]:
@@ -54,4 +63,4 @@ def card_lines(contact: Contact) -> list[str]:
     lines += [f"  {k}: {v}" for k, v in contact.custom.items()]
     if contact.notes:
         lines.append("  notes: " + contact.notes.replace("\n", "\n         "))
-    return lines
+    return [printable(line) for line in lines]

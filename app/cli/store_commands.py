@@ -77,6 +77,7 @@ def run_change_passphrase(db: Database, args: argparse.Namespace) -> int:
 
 def run_set_region(db: Database, args: argparse.Namespace) -> int:
     """Store the default phone region."""
-    ContactService(db).set_region(args.region)
-    print(f"Phone numbers without a country code are now read as {args.region.upper()}.")
+    region, note = ContactService(db).set_region(args.region)
+    said = f"Phone numbers without a country code are now read as {region}."
+    print(f"{note} {said}" if note else said)
     return 0

@@ -71,7 +71,7 @@ def _report(plan: importer.ImportPreview, result: importer.ImportResult | None) 
 
 def run_import(db: Database, args: argparse.Namespace) -> int:
     """Import each file as its own operation and report what happened."""
-    region = (args.region or ContactService(db).region).upper()
+    region = ContactService(db, args.region).region  # checked: "UK" is GB, "XX" is refused
     reports = []
     for name in args.files:
         path = Path(name).expanduser()

@@ -7,7 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact, Stage
-from app.core.domain.normalise import default_region, is_valid_email, to_e164
+from app.core.domain.normalise import (
+    contact_text_problems,
+    default_region,
+    is_valid_email,
+    parse_region,
+    phone_problem,
+    to_e164,
+    unify_line_breaks,
+)
 from app.core.errors import UserFacingError
 from app.core.storage import contacts_repo, journal, search, settings_repo
 from app.core.storage.database import Database
@@ -41,35 +49,67 @@ class ContactService:
         db: the open database.
         region: the phone region for numbers typed without a country code; by default the
             stored setting, else the locale's.
+
+    Raises:
+        UserFacingError: `region` is not a region phone numbering knows.
     """
 
     def __init__(self, db: Database, region: str | None = None) -> None:
         self._db = db
-        self._region = region
+        self._region = parse_region(region)[0] if region else None
 
     @property
     def region(self) -> str:
         """The default phone region."""
         if self._region is None:
             with self._db.read() as conn:
-                self._region = settings_repo.get(conn, settings_repo.REGION) or default_region()
+                stored = settings_repo.get(conn, settings_repo.REGION)
+            try:
+                # A region stored by an older Kith was not checked ("UK", "XX").
+                self._region = parse_region(stored)[0] if stored else default_region()
+            except UserFacingError:
+                self._region = default_region()
         return self._region
 
-    def set_region(self, region: str) -> None:
-        """Store the default phone region (ISO 3166 alpha-2, e.g. "DE")."""
-        region = region.strip().upper()
-        if len(region) != 2 or not region.isalpha():
-            raise UserFacingError(f"{region!r} is not a two-letter country code such as DE or US.")
-        with self._db.write() as conn:
-            settings_repo.put(conn, settings_repo.REGION, region)
-        self._region = region
+    def set_region(self, region: str) -> tuple[str, str]:
+        """Store the default phone region (ISO 3166 alpha-2, e.g. "DE"; any case; UK is GB).
 
-    def normalise(self, contact: Contact) -> Contact:
-        """Check emails and the photo, fill E.164 forms; raise on what cannot be stored.
+        Returns:
+            The code stored, and a note when it differs from what was typed ("" otherwise).
 
         Raises:
-            UserFacingError: an email is not an email address, or the photo is too large.
+            UserFacingError: no phone numbering has this region.
         """
+        code, note = parse_region(region)
+        with self._db.write() as conn:
+            settings_repo.put(conn, settings_repo.REGION, code)
+        self._region = code
+        return code, note
+
+    def phone_warnings(self, contact: Contact) -> list[str]:
+        """A sentence naming each of the contact's numbers that Kith cannot read as valid."""
+        found = []
+        for phone in contact.phones:
+            problem = phone_problem(phone.value, self.region)
+            if problem:
+                found.append(f"{phone.value!r} ({self.region}): {problem}")
+        return found
+
+    def normalise(self, contact: Contact, stored: Contact | None = None) -> Contact:
+        """Check emails and the photo, fill E.164 forms; raise on what cannot be stored.
+
+        A control character already in `stored` (the contact as it is stored, brought in by
+        an older import) does not block an edit of another field; a new one is refused.
+
+        Raises:
+            UserFacingError: an email is not an email address, a text holds a control
+                character, or the photo is too large.
+        """
+        unify_line_breaks(contact)
+        known = set(contact_text_problems(stored)) if stored is not None else set()
+        problem = next((p for p in contact_text_problems(contact) if p not in known), "")
+        if problem:
+            raise UserFacingError(problem)
         for email in contact.emails:
             if not is_valid_email(email.value):
                 raise UserFacingError(f"{email.value!r} is not an email address.")
@@ -138,7 +178,7 @@ class ContactService:
         if contact.id is None:
             raise ValueError("update needs a stored contact")
         contact_id = contact.id
-        contact = self.normalise(copy.deepcopy(contact))
+        contact = self.normalise(copy.deepcopy(contact), self.get(contact_id))
         label = f"Edit {contact.display_name}"
         with self._db.write() as conn:
             before = contacts_repo.get(conn, contact_id)
@@ -152,29 +192,40 @@ class ContactService:
             journal.record(conn, op, before, contact)
         return ChangeSet(label, changed=(contact_id,), operation_id=op)
 
-    def _modify(self, ids: Sequence[int], kind: str, label: str, change: _Change) -> ChangeSet:
+    def _modify(
+        self, ids: Sequence[int], kind: str, label: Callable[[int], str], change: _Change
+    ) -> ChangeSet:
+        """Apply `change` to each contact; one operation, or none when nothing changes.
+
+        `label` makes the operation's label from the number of contacts changed. An operation
+        that changes nothing is not recorded: it would take the undo step and drop the redo.
+        """
+        unique = list(dict.fromkeys(ids))
         with self._db.write() as conn:
-            found = contacts_repo.get_many(conn, list(dict.fromkeys(ids)))
-            missing = set(ids) - {c.id for c in found}
+            found = contacts_repo.get_many(conn, unique)
+            missing = set(unique) - {c.id for c in found}
             if missing:
                 raise UserFacingError(f"No contact with id {min(missing)}.")
-            op = journal.begin_operation(conn, kind, label)
             when = contacts_repo.now()
-            changed: list[int] = []
+            pairs: list[tuple[Contact, Contact]] = []
             for before in found:
                 after = copy.deepcopy(before)
-                if not change(after):
-                    continue
-                after.updated_at = when
+                if change(after):
+                    after.updated_at = when
+                    pairs.append((before, after))
+            if not pairs:
+                return ChangeSet(label(0))
+            text = label(len(pairs))
+            op = journal.begin_operation(conn, kind, text)
+            for before, after in pairs:
                 contacts_repo.replace(conn, after)
                 journal.record(conn, op, before, after)
-                assert after.id is not None
-                changed.append(after.id)
             contacts_repo.delete_unused_tags(conn)
-        return ChangeSet(label, changed=tuple(changed), operation_id=op)
+        changed = tuple(after.id for _, after in pairs if after.id is not None)
+        return ChangeSet(text, changed=changed, operation_id=op)
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
-        """Move contacts to the trash, as one undoable operation."""
+        """Move contacts to the trash, as one undoable operation (none if all are there)."""
         when = contacts_repo.now()
 
         def trash(c: Contact) -> bool:
@@ -183,12 +234,11 @@ class ContactService:
             c.deleted_at = when
             return True
 
-        label = f"Delete {len(ids)} contact{'s' if len(ids) != 1 else ''}"
-        result = self._modify(ids, "delete", label, trash)
-        return ChangeSet(label, removed=result.changed, operation_id=result.operation_id)
+        result = self._modify(ids, "delete", _counted("Delete"), trash)
+        return ChangeSet(result.label, removed=result.changed, operation_id=result.operation_id)
 
     def restore_deleted(self, ids: Sequence[int]) -> ChangeSet:
-        """Take contacts out of the trash, as one undoable operation."""
+        """Take contacts out of the trash, as one undoable operation (none if none are there)."""
 
         def untrash(c: Contact) -> bool:
             if c.deleted_at is None:
@@ -196,9 +246,8 @@ class ContactService:
             c.deleted_at = None
             return True
 
-        label = f"Restore {len(ids)} contact{'s' if len(ids) != 1 else ''}"
-        result = self._modify(ids, "restore", label, untrash)
-        return ChangeSet(label, added=result.changed, operation_id=result.operation_id)
+        result = self._modify(ids, "restore", _counted("Restore"), untrash)
+        return ChangeSet(result.label, added=result.changed, operation_id=result.operation_id)
 
     def tag(
         self, ids: Sequence[int], add: Sequence[str] = (), remove: Sequence[str] = ()
@@ -214,7 +263,7 @@ class ContactService:
             c.tags = tags
             return True
 
-        return self._modify(ids, "tag", "Change tags", retag)
+        return self._modify(ids, "tag", lambda _: "Change tags", retag)
 
     def set_stage(self, ids: Sequence[int], stage: Stage | None) -> ChangeSet:
         """Set the relationship stage of many contacts at once."""
@@ -225,7 +274,7 @@ class ContactService:
             c.stage = stage
             return True
 
-        return self._modify(ids, "stage", "Set stage", restage)
+        return self._modify(ids, "stage", lambda _: "Set stage", restage)
 
     def undo(self) -> ChangeSet | None:
         """Reverse the last operation (edit, delete, import, merge); None if there is none."""
@@ -248,6 +297,11 @@ class ContactService:
         with self._db.read() as conn:
             op = journal.first_undone(conn)
         return op.label if op else None
+
+
+def _counted(verb: str) -> Callable[[int], str]:
+    """A label maker: "Delete 1 contact", "Delete 3 contacts"."""
+    return lambda n: f"{verb} {n} contact{'s' if n != 1 else ''}"
 
 
 def _reversed(verb: str, reversal: journal.Reversal | None) -> ChangeSet | None:

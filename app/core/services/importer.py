@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from app.core.domain.contact import Contact
-from app.core.domain.normalise import is_valid_email, normalise_email
+from app.core.domain.normalise import is_valid_email, normalise_email, phone_problem
 from app.core.errors import UserFacingError
 from app.core.formats import ImportProblem, ImportRecord, detect_format, read_records
 from app.core.services.contacts import ChangeSet
@@ -86,8 +86,8 @@ class ImportPreview:
 
     @property
     def problems(self) -> int:
-        """Records that could not be read."""
-        return sum(1 for r in self.rows if r.status is Status.PROBLEM)
+        """Records that could not be read, or were read with warnings (an invalid phone)."""
+        return sum(1 for r in self.rows if r.status is Status.PROBLEM or r.warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,13 +132,15 @@ class _Matcher:
         return None, ""
 
 
-def _checked(record: ImportRecord) -> list[str]:
+def _checked(record: ImportRecord, region: str) -> list[str]:
     notes = list(record.warnings)
     notes += [
         f"{e.value!r} does not look like an email address"
         for e in record.contact.emails
         if not is_valid_email(e.value)
     ]
+    problems = ((p.value, phone_problem(p.value, region)) for p in record.contact.phones)
+    notes += [f"phone {value!r}: {problem}" for value, problem in problems if problem]
     return notes
 
 
@@ -178,19 +180,19 @@ def preview(
         path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
     )
     for item in records:
-        row = _classify(matcher, item)
+        row = _classify(matcher, item, region)
         result.rows.append(row)
         if isinstance(item, ImportRecord):
             result.records.append((item.contact, row.match_id))
     return result
 
 
-def _classify(matcher: _Matcher, item: ImportRecord | ImportProblem) -> PreviewRow:
+def _classify(matcher: _Matcher, item: ImportRecord | ImportProblem, region: str) -> PreviewRow:
     """The preview's row for one record: new, a match (and with what), or a problem."""
     if isinstance(item, ImportProblem):
         return PreviewRow(item.line, "", Status.PROBLEM, item.reason)
     match_id, why = matcher.match(item.contact)
-    warnings = tuple(_checked(item))
+    warnings = tuple(_checked(item, region))
     detail = "; ".join([why, *warnings] if why else warnings)
     status = Status.NEW if match_id is None else Status.MATCH
     return PreviewRow(item.line, item.contact.display_name, status, detail, match_id, warnings)
@@ -231,7 +233,7 @@ def run(
             creating: list[Contact] = []
             updating: list[tuple[Contact, int]] = []
             for item in chunk:
-                row = _classify(matcher, item)
+                row = _classify(matcher, item, region)
                 plan.rows.append(row)
                 if not isinstance(item, ImportRecord):
                     continue

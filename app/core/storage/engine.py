@@ -17,6 +17,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from app.core import paths
 from app.core.errors import UserFacingError, WrongKeyError
 
 log = logging.getLogger(__name__)
@@ -129,9 +130,8 @@ def make_engine(path: Path, key: DatabaseKey, *, pool_size: int = 2) -> Engine:
 
 
 def ensure_private_folder(folder: Path) -> None:
-    """Create `folder` (mode 0700) if missing; an existing folder keeps its mode."""
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
+    """Create `folder` and its missing parents (each 0700, whatever the umask)."""
+    paths.ensure_private_folder(folder)
 
 
 def create_private_file(path: Path) -> None:

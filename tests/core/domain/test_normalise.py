@@ -5,10 +5,13 @@ from app.core.domain.normalise import (
     default_region,
     fold,
     is_valid_email,
+    parse_region,
     phone_problem,
     sort_key,
+    text_problem,
     to_e164,
 )
+from app.core.errors import UserFacingError
 
 
 def test_fold_ignores_case_and_accents() -> None:
@@ -68,3 +71,53 @@ def test_default_region_comes_from_the_locale(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("LC_CTYPE", "C")
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert default_region() == "US"
+
+
+def test_control_characters_never_pass_in_emails() -> None:
+    for bad in ("n\x00@example.com", "n@exa\x01mple.com", "n@example.com\x7f", "a\u2028@x.org"):
+        assert not is_valid_email(bad), repr(bad)
+
+
+def test_text_problem_names_the_field_and_allows_lines_only_where_asked() -> None:
+    assert text_problem("Ann\tLee", "given name") == ""
+    assert "given name" in text_problem("Ann\x00", "given name")
+    assert "title" in text_problem("Boss\nInjected", "title")
+    assert "notes" in text_problem("one\rtwo", "notes", multiline=True)
+    assert text_problem("one\ntwo\tthree", "notes", multiline=True) == ""
+    assert "notes" in text_problem("one\x00two", "notes", multiline=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "note"),
+    [("de", "DE", ""), (" us ", "US", ""), ("UK", "GB", "UK"), ("uk", "GB", "UK")],
+)
+def test_regions_are_read_and_uk_is_gb(typed: str, region: str, note: str) -> None:
+    found, said = parse_region(typed)
+    assert found == region
+    assert note in said and (said == "") == (note == "")
+
+
+@pytest.mark.parametrize("typed", ["XX", "ZZ", "", "GER", "1", "U K"])
+def test_unknown_regions_are_refused_with_an_example(typed: str) -> None:
+    with pytest.raises(UserFacingError, match="such as"):
+        parse_region(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "readable"),
+    [
+        ("+44 20 7946 0958", "US", True),
+        ("020 7946 0958", "GB", True),
+        ("020 7946 0958", "UK", False),  # what a bad stored region used to do
+        ("12", "GB", False),  # too short
+        ("+44 20 7946 09581234", "GB", False),  # too long
+        ("call me", "GB", False),  # not a number at all
+        ("+44 7700 900123", "GB", False),  # the right length, but no number has this form
+        ("(212) 555-0100", "US", True),
+    ],
+)
+def test_stored_e164_is_empty_exactly_when_the_number_has_a_problem(
+    typed: str, region: str, readable: bool
+) -> None:
+    assert (phone_problem(typed, region) == "") is readable
+    assert (to_e164(typed, region) != "") is readable

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from app.core.domain.contact import PHOTO_MAX_BYTES, Contact, Email, Name, Phone, Stage
+from app.core.domain.contact import PHOTO_MAX_BYTES, Address, Contact, Email, Name, Phone, Stage
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ContactService
 from app.core.storage.database import Database
@@ -117,3 +117,84 @@ def test_region_setting_is_stored_with_the_data(db: Database, db_path: Path) -> 
     with pytest.raises(UserFacingError):
         service.set_region("Germany")
     db.close()
+
+
+def test_a_no_op_restore_or_delete_records_no_operation(db: Database) -> None:
+    service = ContactService(db, "GB")
+    ann = service.add(Contact(name=Name(given="Ann"))).added[0]
+    bob = service.add(Contact(name=Name(given="Bob"))).added[0]
+    service.delete([ann])
+    service.undo()
+    nothing = service.restore_deleted([bob])
+    assert nothing.operation_id is None and nothing.ids == ()
+    assert service.redo_label() == "Delete 1 contact"
+    assert service.delete([bob, bob, bob]).label == "Delete 1 contact"
+    assert service.delete([bob]).operation_id is None
+    assert service.undo_label() == "Delete 1 contact"
+
+
+@pytest.mark.parametrize(
+    ("contact", "field"),
+    [
+        (Contact(name=Name(given="A"), emails=[Email("n\x00@example.com")]), "email"),
+        (Contact(name=Name(given="A\x00B")), "given name"),
+        (Contact(name=Name(family="Lee\x1b[2J")), "family name"),
+        (Contact(name=Name(given="A"), org="Acme\r\nBEGIN:VCARD"), "organisation"),
+        (Contact(name=Name(given="A"), notes="ok\x00"), "notes"),
+        (Contact(name=Name(given="A"), tags=["a\x07"]), "tag"),
+        (Contact(name=Name(given="A"), custom={"Ref": "x\x0by"}), "Ref"),
+        (Contact(name=Name(given="A"), phones=[Phone("+44\x0020 7946 0958")]), "phone"),
+    ],
+)
+def test_control_characters_are_refused_naming_the_field(
+    db: Database, contact: Contact, field: str
+) -> None:
+    service = ContactService(db, "GB")
+    with pytest.raises(UserFacingError, match=field):
+        service.add(contact)
+    stored = service.get(service.add(Contact(name=Name(given="Ok"))).added[0])
+    assert stored is not None
+    stored.name.given = "Bad\x00"
+    with pytest.raises(UserFacingError, match="given name"):
+        service.update(stored)
+
+
+def test_lines_are_kept_in_notes_and_streets_only(db: Database) -> None:
+    service = ContactService(db, "GB")
+    contact = Contact(
+        name=Name(given="A"),
+        notes="one\r\ntwo\tthree",
+        addresses=[Address(street="1 Main St\nFlat 2")],
+    )
+    stored = service.get(service.add(contact).added[0])
+    assert stored is not None
+    assert stored.notes == "one\ntwo\tthree" and stored.addresses[0].street == "1 Main St\nFlat 2"
+    with pytest.raises(UserFacingError, match="city"):
+        service.add(Contact(name=Name(given="A"), addresses=[Address(city="X\nY")]))
+
+
+def test_regions_are_checked(db: Database) -> None:
+    service = ContactService(db)
+    assert service.set_region("uk") == ("GB", service.set_region("uk")[1])
+    assert service.region == "GB"
+    with pytest.raises(UserFacingError, match="country code"):
+        service.set_region("XX")
+    with pytest.raises(UserFacingError, match="country code"):
+        ContactService(db, "ZZ")
+
+
+def test_a_control_character_already_stored_does_not_block_other_edits(db: Database) -> None:
+    service = ContactService(db, "GB")
+    contact_id = service.add(Contact(name=Name(given="Ann"), title="Owner")).added[0]
+    with db.write() as conn:  # as an older import stored it
+        conn.exec_driver_sql(
+            "UPDATE contacts SET title = ?, data = replace(data, 'Owner', ?) WHERE id = ?",
+            ("Owner\x0bLead", "Owner\\u000bLead", contact_id),
+        )
+    stored = service.get(contact_id)
+    assert stored is not None and stored.title == "Owner\x0bLead"
+    stored.org = "Acme"
+    service.update(stored)
+    stored.name.family = "Lee\x00"
+    with pytest.raises(UserFacingError, match="family name"):
+        service.update(stored)
