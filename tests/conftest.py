@@ -96,6 +96,7 @@ def kith(db_path: Path) -> CliRunner:
     ) -> subprocess.CompletedProcess[str]:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
         environ["PYTHON_KEYRING_BACKEND"] = NULL_KEYRING
+        environ["KITH_LOG_DIR"] = str(db_path.parent.parent / "log")  # never the user's own log
         if passphrase is not None:
             environ["KITH_PASSPHRASE"] = passphrase
         environ.update(env)
