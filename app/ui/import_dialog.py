@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.domain.normalise import parse_region
 from app.core.errors import UserFacingError
 from app.core.formats import FORMATS, csv_headers
 from app.core.formats.csv_dialects import KITH_FIELDS
@@ -173,8 +174,16 @@ class ImportDialog(QDialog):
         cancel = self._cancel = threading.Event()
         db, path = self.ctx.db, self.path
         fmt, mapping = str(self.format.currentData()), self.column_map()
-        region = self.region.text().strip().upper() or self.ctx.contacts.region
         self.import_button.setEnabled(False)
+        try:
+            region = (
+                parse_region(self.region.text())[0]
+                if self.region.text().strip()
+                else self.ctx.contacts.region
+            )
+        except UserFacingError as error:
+            self.summary.setText(str(error))
+            return
         self.progress.show()
         self.cancel_button.show()
         self.summary.setText("Reading…")
