@@ -18,7 +18,7 @@ def test_an_unknown_region_is_a_sentence_not_a_preview(qtbot: QtBot, window: Mai
     assert not dialog.import_button.isEnabled()
     dialog.region.setText("uk")
     dialog.start_preview()
-    qtbot.waitUntil(lambda: dialog.import_button.isEnabled())
+    qtbot.waitUntil(dialog.import_button.isEnabled)
     assert dialog.preview is not None and dialog.preview.new == 3
     dialog.reject()
     wait_idle(qtbot, window)
