@@ -38,3 +38,39 @@ def test_an_older_database_is_backed_up_then_migrated(db: Database, db_path: Pat
         raise AssertionError("a database from a newer Kith must not open")
     backups = list((db_path.parent / "backups").iterdir())
     assert len(backups) == 1 and "before-migration" in backups[0].name
+
+
+def test_invalid_phones_lose_their_e164_when_an_old_database_migrates(
+    db: Database, db_path: Path
+) -> None:
+    """0001 -> 0002: a possible-but-invalid number left the "Invalid phone" segment."""
+    from app.core.domain.contact import Contact, Name, Phone  # noqa: PLC0415
+    from app.core.services.contacts import ContactService  # noqa: PLC0415
+
+    service = ContactService(db, "GB")
+    good = service.add(Contact(name=Name("", "Ann"), phones=[Phone("+44 20 7946 0958")]))
+    bad = service.add(Contact(name=Name("", "Bo"), phones=[Phone("+1 555 123 4567")]))
+    (good_id,), (bad_id,) = good.added, bad.added
+    with db.write() as conn:  # what 0001's Kith stored for a possible but invalid number
+        conn.exec_driver_sql(
+            'UPDATE contacts SET data = replace(data, \'"e164":""\', \'"e164":"+15551234567"\')'
+            " WHERE id = ?",
+            (bad_id,),
+        )
+        conn.exec_driver_sql("INSERT INTO contact_phones VALUES (?, '+15551234567')", (bad_id,))
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    db.close()
+
+    reopened = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        after = ContactService(reopened, "GB")
+        assert after.get(bad_id).phones[0].e164 == ""  # type: ignore[union-attr]
+        assert after.get(good_id).phones[0].e164 == "+442079460958"  # type: ignore[union-attr]
+        with reopened.read() as conn:
+            phones = conn.exec_driver_sql("SELECT contact_id, e164 FROM contact_phones").all()
+            assert migrate.stored_revision(conn) == "0002"
+        assert phones == [(good_id, "+442079460958")]
+        backups = list((db_path.parent / "backups").iterdir())
+        assert len(backups) == 1 and "before-migration" in backups[0].name
+    finally:
+        reopened.close()
