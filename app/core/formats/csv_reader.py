@@ -33,9 +33,11 @@ from app.core.formats.records import (
 _NAME_PARTS = ("prefix", "given", "middle", "family", "suffix")
 _SCALARS = frozenset(
     {*_NAME_PARTS, "nickname", "org", "department", "title", "notes", "fullname"}
-    | {"birthday", "anniversary", "tags", "birth_year", "birth_month", "birth_day"}
+    | {"birthday", "anniversary", "tags", "labels", "birth_year", "birth_month", "birth_day"}
+    | {"formatted_name"}
 )
 _MULTI = " ::: "  # Google's separator of several values in one cell
+_JOINS = {"notes": "\n", "labels": _MULTI, "tags": ","}  # several columns for one field
 _SYSTEM_GROUPS = {"my contacts", "mycontacts", "other contacts"}
 _STARRED = {"starred"}
 
@@ -63,8 +65,10 @@ def _targets(
     return targets
 
 
-def _split_tags(text: str, warnings: list[str], contact: Contact) -> list[str]:
-    parts = text.split(_MULTI) if _MULTI in text else text.replace(";", ",").split(",")
+def _split_tags(categories: str, labels: str, contact: Contact) -> list[str]:
+    # Outlook and others separate categories with ';' or ','; Google's labels only by ' ::: '.
+    parts = categories.replace(";", ",").split(",") if categories else []
+    parts += labels.split(_MULTI) if labels else []
     tags = []
     for part in parts:
         tag = part.strip().removeprefix("* ").strip()
@@ -90,26 +94,29 @@ def row_to_contact(
     scalars: dict[str, str] = {}
     groups: dict[tuple[str, str], dict[str, str]] = {}
     for cell, target in zip(cells, targets, strict=False):
-        value = unneutralise_cell(cell).strip()
+        raw = unneutralise_cell(cell)
+        value = raw.strip()
         if not value or target is None:
             continue
         if target.kind in _SCALARS:
             old = scalars.get(target.kind)
-            sep = "\n" if target.kind == "notes" else (_MULTI if target.kind == "tags" else " ")
+            sep = _JOINS.get(target.kind, " ")
             scalars[target.kind] = f"{old}{sep}{value}" if old else value
         else:
+            # Kept unstripped: ' ::: ' may separate empty values at either end.
             parts = groups.setdefault((target.kind, target.slot), {"_label": target.label})
             old = parts.get(target.part)
-            parts[target.part] = f"{old}\n{value}" if old else value
+            parts[target.part] = f"{old}\n{value}" if old else raw
     if not scalars and not groups:
         return None
     c = Contact(name=Name(**{k: scalars.get(k, "") for k in _NAME_PARTS}))
     if c.name.is_empty() and scalars.get("fullname"):
         c.name = name_from_text(scalars["fullname"])
+    c.formatted_name = scalars.get("formatted_name", "")
     c.nickname = scalars.get("nickname", "")
     c.org, c.department = scalars.get("org", ""), scalars.get("department", "")
     c.title, c.notes = scalars.get("title", ""), scalars.get("notes", "")
-    c.tags = _split_tags(scalars.get("tags", ""), warnings, c)
+    c.tags = _split_tags(scalars.get("tags", ""), scalars.get("labels", ""), c)
     c.birthday = _date(scalars.get("birthday", ""), "birthday", warnings)
     c.anniversary = _date(scalars.get("anniversary", ""), "anniversary", warnings)
     if c.birthday is None and "birth_day" in scalars:
@@ -121,48 +128,84 @@ def row_to_contact(
     return c
 
 
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(_MULTI)]
+
+
+def _labelled(parts: dict[str, str], n: int) -> list[str]:
+    """The label of each of `n` values: Kith writes one label per value, Google one per group."""
+    labels = [_label(label) for label in _split(parts.get("label", ""))]
+    if len(labels) != n:
+        labels = [_label(parts.get("label", ""))] * n
+    return [label or parts["_label"] for label in labels]
+
+
 def _add_group(
     c: Contact, kind: str, parts: dict[str, str], region: str, warnings: list[str]
 ) -> None:
-    label = _label(parts.get("label", "")) or parts["_label"]
-    value = parts.get("value", "")
-    values = [v.strip() for v in value.split(_MULTI) if v.strip()]
-    if kind == "email":
-        c.emails.extend(Email(v.removeprefix("mailto:"), label) for v in values)
-    elif kind == "phone":
-        c.phones.extend(Phone(v, to_e164(v, region), label) for v in values)
-    elif kind == "url":
-        c.urls.extend(Url(v, label) for v in values)
-    elif kind == "address":
-        first = parts.get("street") or parts.get("address", "")
-        street = "\n".join(p for p in (first, parts.get("street2"), parts.get("street3")) if p)
+    if kind == "address":
+        _add_addresses(c, parts)
+        return
+    if kind.startswith("custom:"):
+        c.custom[kind.removeprefix("custom:")] = parts.get("value", "").strip()
+        return
+    raw = parts.get("value", "")
+    items = _split(raw)
+    labels = _labelled(parts, len(items))
+    if kind in ("custom", "relation"):
+        if len(items) == 1 or len(labels) != len(_split(parts.get("label", ""))):
+            items, labels = [raw.strip()], labels[:1]  # one label: the value is whole
+        for label, value in zip(labels, items, strict=True):
+            if value:
+                c.custom[label or kind.title()] = value
+        return
+    for label, value in zip(labels, items, strict=True):
+        if not value:
+            continue
+        if kind == "email":
+            c.emails.append(Email(value.removeprefix("mailto:"), label))
+        elif kind == "phone":
+            c.phones.append(Phone(value, to_e164(value, region), label))
+        elif kind == "url":
+            c.urls.append(Url(value, label))
+        elif kind == "event":
+            _add_event(c, label, value, warnings)
+
+
+def _add_event(c: Contact, label: str, value: str, warnings: list[str]) -> None:
+    found = parse_date(value)
+    if found is None:
+        warnings.append(f"The date {value!r} could not be read and was left out.")
+    elif label.lower() == "anniversary" and c.anniversary is None:
+        c.anniversary = found
+    elif label.lower() == "birthday" and c.birthday is None:
+        c.birthday = found
+    else:
+        c.events.append(Event(label, found))
+
+
+def _add_addresses(c: Contact, parts: dict[str, str]) -> None:
+    split = {name: _split(text) for name, text in parts.items() if name not in ("_label", "label")}
+    n = max((len(items) for items in split.values()), default=0)
+    labels = _labelled(parts, n)
+    for i in range(n):
+        one = {name: items[i] if i < len(items) else "" for name, items in split.items()}
+        first = one.get("street") or one.get("address", "")
+        street = "\n".join(p for p in (first, one.get("street2"), one.get("street3")) if p)
+        # Google's "Formatted" repeats the other parts; it is the street only when alone.
+        alone = not any(v for k, v in one.items() if k != "formatted")
         address = Address(
-            label=label,
-            street=street or ("" if len(parts) > 3 else parts.get("formatted", "")),
-            city=parts.get("city", ""),
-            region=parts.get("region", ""),
-            postal_code=parts.get("postal_code", ""),
-            country=parts.get("country", ""),
-            po_box=parts.get("po_box", ""),
-            extended=parts.get("extended", ""),
+            label=labels[i],
+            street=street or (one.get("formatted", "") if alone else ""),
+            city=one.get("city", ""),
+            region=one.get("region", ""),
+            postal_code=one.get("postal_code", ""),
+            country=one.get("country", ""),
+            po_box=one.get("po_box", ""),
+            extended=one.get("extended", ""),
         )
         if not address.is_empty():
             c.addresses.append(address)
-    elif kind == "event":
-        found = parse_date(value)
-        if found is None:
-            if value:
-                warnings.append(f"The date {value!r} could not be read and was left out.")
-        elif label.lower() == "anniversary" and c.anniversary is None:
-            c.anniversary = found
-        elif label.lower() == "birthday" and c.birthday is None:
-            c.birthday = found
-        else:
-            c.events.append(Event(label or "date", found))
-    elif kind in ("custom", "relation") and value:
-        c.custom[label or kind.title()] = value
-    elif kind.startswith("custom:") and value:
-        c.custom[kind.removeprefix("custom:")] = value
 
 
 def csv_header(path: Path, limits: Limits) -> list[str]:
