@@ -90,15 +90,26 @@ def _date(text: str, what: str, warnings: list[str]) -> PartialDate | None:
 
 
 def row_to_contact(
-    cells: list[str], targets: list[Target | None], region: str, warnings: list[str]
+    cells: list[str], targets: list[tuple[int, Target]], region: str, warnings: list[str]
 ) -> Contact | None:
-    """The contact in one row, or None when every cell is empty."""
+    """The contact in one row, or None when every cell is empty.
+
+    Args:
+        cells: the row.
+        targets: (column index, target) of each column Kith reads, in column order.
+        region: the phone region for numbers without a country code.
+        warnings: where to say what was fixed or left out.
+    """
     scalars: dict[str, str] = {}
     groups: dict[tuple[str, str], dict[str, str]] = {}
-    for cell, target in zip(cells, targets, strict=False):
+    width = len(cells)
+    for index, target in targets:
+        cell = cells[index] if index < width else ""
+        if not cell:  # most cells of a wide export are empty
+            continue
         raw = unneutralise_cell(cell)
         value = raw.strip()
-        if not value or target is None:
+        if not value:
             continue
         if target.kind in _SCALARS:
             old = scalars.get(target.kind)
@@ -131,12 +142,17 @@ def row_to_contact(
 
 
 def _split(text: str) -> list[str]:
+    if _MULTI not in text:
+        return [text.strip()]
     return [item.strip() for item in text.split(_MULTI)]
 
 
 def _labelled(parts: dict[str, str], n: int) -> list[str]:
     """The label of each of `n` values: Kith writes one label per value, Google one per group."""
-    labels = [_label(label) for label in _split(parts.get("label", ""))]
+    text = parts.get("label", "")
+    if n == 1 or _MULTI not in text:
+        return [_label(text) or parts["_label"]] * n
+    labels = [_label(label) for label in _split(text)]
     if len(labels) != n:
         labels = [_label(parts.get("label", ""))] * n
     return [label or parts["_label"] for label in labels]
@@ -328,8 +344,8 @@ def read_csv(
                 "never closed, or it is too long); export the contacts again and retry."
             ) from error
         fmt = dialect_of(headers) if fmt == "auto" else fmt
-        targets = _targets(headers, fmt, column_map)
-        if not any(targets):
+        targets = [(i, t) for i, t in enumerate(_targets(headers, fmt, column_map)) if t]
+        if not targets:
             return
         count = 0
         while True:
