@@ -33,8 +33,9 @@ class Loss:
         field: the Contact field it concerns; "emails.label" names one part of each item.
         keeps: how many values of a list field survive (None: the field is not carried at all).
         why: one sentence for the documentation.
-        what: what the export report counts, as a plural noun ("emails past the third"); empty
-            when the loss is not reported on its own (a photo's MIME type goes with the photo).
+        what: what the export report counts, singular and plural ("email past the third",
+            "emails past the third"); empty when the loss is not worth a word on its own (a
+            photo's MIME type goes with the photo; every stored contact has a UID).
         reshape: for a list that comes back rearranged rather than cut (Outlook's fixed phone
             columns), what an import gives back; `keeps` is then None and ignored.
     """
@@ -42,17 +43,27 @@ class Loss:
     field: str
     keeps: int | None
     why: str
-    what: str = ""
+    what: tuple[str, str] = ("", "")
     reshape: Callable[[Any], Any] | None = None
 
 
 _NOT_IN_CSV = (
-    Loss("uid", None, "CSV has no column for the vCard UID.", "UIDs"),
-    Loss("photo", None, "CSV holds no pictures.", "photos"),
+    Loss("uid", None, "CSV has no column for the vCard UID."),
+    Loss("photo", None, "CSV holds no pictures.", ("photo", "photos")),
     Loss("photo_mime", None, "The photo's type goes with the photo."),
-    Loss("stage", None, "Neither CSV format has a column for Kith's stage.", "stages"),
-    Loss("priority", None, "Neither CSV format has a column for Kith's priority.", "priorities"),
-    Loss("extra_vcard", None, "vCard lines Kith keeps verbatim have no CSV column.", "vCard lines"),
+    Loss("stage", None, "Neither CSV format has a column for Kith's stage.", ("stage", "stages")),
+    Loss(
+        "priority",
+        None,
+        "Neither CSV format has a column for Kith's priority.",
+        ("priority", "priorities"),
+    ),
+    Loss(
+        "extra_vcard",
+        None,
+        "vCard lines Kith keeps verbatim have no CSV column.",
+        ("vCard line", "vCard lines"),
+    ),
 )
 
 CANNOT_CARRY: dict[str, tuple[Loss, ...]] = {
@@ -60,17 +71,32 @@ CANNOT_CARRY: dict[str, tuple[Loss, ...]] = {
     "vcard4": (),
     "outlook-csv": (
         *_NOT_IN_CSV,
-        Loss("formatted_name", None, "Outlook has no display-name column.", "display names"),
-        Loss("nickname", None, "Outlook's CSV has no nickname column.", "nicknames"),
-        Loss("emails", 3, "Outlook has three e-mail columns.", "emails past the third"),
-        Loss("emails.label", None, "Outlook's e-mail columns have no label.", "email labels"),
+        Loss(
+            "formatted_name",
+            None,
+            "Outlook has no display-name column.",
+            ("display name", "display names"),
+        ),
+        Loss("nickname", None, "Outlook's CSV has no nickname column.", ("nickname", "nicknames")),
+        Loss(
+            "emails",
+            3,
+            "Outlook has three e-mail columns.",
+            ("email past the third", "emails past the third"),
+        ),
+        Loss(
+            "emails.label",
+            None,
+            "Outlook's e-mail columns have no label.",
+            ("email label", "email labels"),
+        ),
         Loss(
             "phones",
             None,
             "Outlook has one column per kind of phone (two for home and business): a phone "
             "goes to its label's column, else to a spare one, and comes back with that "
             "column's label, in Outlook's column order; phones past the free columns are lost.",
-            "phones past Outlook's phone columns",
+            ("phone past Outlook's phone columns", "phones past Outlook's phone columns"),
             outlook_phones_back,
         ),
         Loss(
@@ -78,14 +104,34 @@ CANNOT_CARRY: dict[str, tuple[Loss, ...]] = {
             None,
             "Outlook has a business, a home and an other address: labels become work, home or "
             "other, the extended line joins the street, and addresses past three are lost.",
-            "addresses past the third",
+            ("address past the third", "addresses past the third"),
             outlook_addresses_back,
         ),
-        Loss("urls", 1, "Outlook has one web page column.", "web pages past the first"),
-        Loss("urls.label", None, "Outlook's web page column has no label.", "web page labels"),
-        Loss("events", None, "Outlook's CSV has no column for other dates.", "events"),
-        Loss("custom", None, "Outlook's CSV has no free custom fields.", "custom fields"),
-        Loss("favourite", None, "Outlook's CSV has no star.", "stars"),
+        Loss(
+            "urls",
+            1,
+            "Outlook has one web page column.",
+            ("web page past the first", "web pages past the first"),
+        ),
+        Loss(
+            "urls.label",
+            None,
+            "Outlook's web page column has no label.",
+            ("web page label", "web page labels"),
+        ),
+        Loss(
+            "events",
+            None,
+            "Outlook's CSV has no column for other dates.",
+            ("event", "events"),
+        ),
+        Loss(
+            "custom",
+            None,
+            "Outlook's CSV has no free custom fields.",
+            ("custom field", "custom fields"),
+        ),
+        Loss("favourite", None, "Outlook's CSV has no star.", ("star", "stars")),
     ),
     "google-csv": _NOT_IN_CSV,
 }
@@ -127,9 +173,10 @@ def losses(contact: Contact, fmt: str) -> dict[str, int]:
     return found
 
 
-def what(fmt: str, field: str) -> str:
-    """The export report's words for a loss of `field` in `fmt` ("" when not reported)."""
-    return next((loss.what for loss in CANNOT_CARRY[fmt] if loss.field == field), "")
+def what(fmt: str, field: str, count: int) -> str:
+    """The export report's words for `count` losses of `field` in `fmt` ("" if not reported)."""
+    words = next((loss.what for loss in CANNOT_CARRY[fmt] if loss.field == field), ("", ""))
+    return words[0] if count == 1 else words[1]
 
 
 def render_table() -> str:
