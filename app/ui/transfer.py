@@ -95,9 +95,12 @@ class Transfer:
         )
         write = box.addButton("Export", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(
-            lambda _: box.clickedButton() is write and self._write_export(ids, path, fmt)
-        )
+
+        def answered(_: int) -> None:
+            if box.clickedButton() is write:
+                self._write_export(ids, path, fmt)
+
+        box.finished.connect(answered)
         self.confirm = box
         box.open()  # not exec(): the window and its tray keep running while it asks
 

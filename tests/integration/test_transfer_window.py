@@ -1,5 +1,8 @@
 """The window's export: a format that cannot carry everything asks first, with the list."""
 
+# The window's fixtures come from tests/ui/conftest.py; pytest passes them by parameter name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import os
