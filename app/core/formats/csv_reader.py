@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,11 @@ from app.core.domain.dates import PartialDate
 from app.core.domain.normalise import to_e164
 from app.core.errors import UserFacingError
 from app.core.formats.csv_dialects import (
+    DAY_FIRST,
     Target,
     dialect_of,
     header_key,
+    header_language,
     target_for,
     target_from_map,
 )
@@ -40,8 +43,19 @@ _SCALARS = frozenset(
 )
 _MULTI = " ::: "  # Google's separator of several values in one cell
 _JOINS = {"notes": "\n", "labels": _MULTI, "tags": ","}  # several columns for one field
+_SLASHED = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SYSTEM_GROUPS = {"my contacts", "mycontacts", "other contacts"}
 _STARRED = {"starred"}
+
+
+def _control_free(text: str) -> str:
+    """`text` with line breaks as LF and no other control character than tab.
+
+    A stored value never holds CR (a CR-aware reader of an export would see a new line there)
+    or other C0 controls.
+    """
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _label(text: str) -> str:
@@ -51,12 +65,12 @@ def _label(text: str) -> str:
 
 
 def _targets(
-    headers: list[str], fmt: str, column_map: dict[str, str] | None
+    headers: list[str], fmt: str, column_map: dict[str, str] | None, language: str
 ) -> list[Target | None]:
     keys = {header_key(h) for h in headers}
     targets: list[Target | None] = []
     for header in headers:
-        target = None if fmt == "csv" and column_map else target_for(header)
+        target = None if fmt == "csv" and column_map else target_for(header, language)
         # Outlook's "Title" is Mr/Ms when a "Job Title" column is there too.
         titled = "job title" in keys or "organization 1 - title" in keys
         if target is not None and titled and header_key(header) == "title":
@@ -81,7 +95,9 @@ def _split_tags(categories: str, labels: str, contact: Contact) -> list[str]:
     return tags
 
 
-def _date(text: str, what: str, warnings: list[str]) -> PartialDate | None:
+def _date(text: str, what: str, warnings: list[str], day_first: bool) -> PartialDate | None:
+    if day_first and _SLASHED.match(text):
+        text = text.replace("/", ".")  # 25/12/1982: the dotted form reads day first
     found = parse_date(text)
     digits = any(ch.isdigit() for ch in text)
     if found is None and digits and text.strip("0./- "):
@@ -90,7 +106,12 @@ def _date(text: str, what: str, warnings: list[str]) -> PartialDate | None:
 
 
 def row_to_contact(
-    cells: list[str], targets: list[tuple[int, Target]], region: str, warnings: list[str]
+    cells: list[str],
+    targets: list[tuple[int, Target]],
+    region: str,
+    warnings: list[str],
+    *,
+    day_first: bool = False,
 ) -> Contact | None:
     """The contact in one row, or None when every cell is empty.
 
@@ -99,6 +120,7 @@ def row_to_contact(
         targets: (column index, target) of each column Kith reads, in column order.
         region: the phone region for numbers without a country code.
         warnings: where to say what was fixed or left out.
+        day_first: dates with slashes are day/month/year (a localised Outlook's).
     """
     scalars: dict[str, str] = {}
     groups: dict[tuple[str, str], dict[str, str]] = {}
@@ -107,7 +129,7 @@ def row_to_contact(
         cell = cells[index] if index < width else ""
         if not cell:  # most cells of a wide export are empty
             continue
-        raw = unneutralise_cell(cell)
+        raw = unneutralise_cell(cell if cell.isprintable() else _control_free(cell))
         value = raw.strip()
         if not value:
             continue
@@ -130,8 +152,8 @@ def row_to_contact(
     c.org, c.department = scalars.get("org", ""), scalars.get("department", "")
     c.title, c.notes = scalars.get("title", ""), scalars.get("notes", "")
     c.tags = _split_tags(scalars.get("tags", ""), scalars.get("labels", ""), c)
-    c.birthday = _date(scalars.get("birthday", ""), "birthday", warnings)
-    c.anniversary = _date(scalars.get("anniversary", ""), "anniversary", warnings)
+    c.birthday = _date(scalars.get("birthday", ""), "birthday", warnings, day_first)
+    c.anniversary = _date(scalars.get("anniversary", ""), "anniversary", warnings, day_first)
     if c.birthday is None and "birth_day" in scalars:
         c.birthday = date_from_parts(
             scalars.get("birth_year", ""), scalars.get("birth_month", ""), scalars["birth_day"]
@@ -344,7 +366,10 @@ def read_csv(
                 "never closed, or it is too long); export the contacts again and retry."
             ) from error
         fmt = dialect_of(headers) if fmt == "auto" else fmt
-        targets = [(i, t) for i, t in enumerate(_targets(headers, fmt, column_map)) if t]
+        language = header_language(headers)
+        columns = _targets(headers, fmt, column_map, language)
+        targets = [(i, t) for i, t in enumerate(columns) if t]
+        day_first = language in DAY_FIRST
         if not targets:
             return
         count = 0
@@ -368,7 +393,7 @@ def read_csv(
             finally:
                 csv.field_size_limit(old_limit)
             warnings: list[str] = []
-            contact = row_to_contact(cells, targets, region, warnings)
+            contact = row_to_contact(cells, targets, region, warnings, day_first=day_first)
             if contact is None:
                 continue
             count += 1
