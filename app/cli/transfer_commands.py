@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from app.cli.output import print_json
 from app.core.errors import UserFacingError
-from app.core.formats import EXPORT_FORMATS, FORMATS
+from app.core.formats import EXPORT_FORMATS, FORMATS, readable
 from app.core.services import exporter, importer
 from app.core.services.contacts import ContactService
 from app.core.storage.database import Database
@@ -74,16 +75,18 @@ def run_import(db: Database, args: argparse.Namespace) -> int:
     region = ContactService(db, args.region).region  # checked: "UK" is GB, "XX" is refused
     reports = []
     for name in args.files:
-        path = Path(name).expanduser()
-        result: importer.ImportResult | None = None
-        if args.dry_run:
-            plan = importer.preview(db, path, format=args.format, region=region)
-        else:
-            on_match = importer.OnMatch(args.on_match)
-            plan, result = importer.run(
-                db, path, format=args.format, region=region, on_match=on_match
-            )
+        # A pipe (/dev/stdin, <(...)) is read once, up to the size cap, and then parsed.
+        with readable(Path(name).expanduser()) as path:
+            result: importer.ImportResult | None = None
+            if args.dry_run:
+                plan = importer.preview(db, path, format=args.format, region=region)
+            else:
+                on_match = importer.OnMatch(args.on_match)
+                plan, result = importer.run(
+                    db, path, format=args.format, region=region, on_match=on_match
+                )
         report = _report(plan, result)
+        report["file"] = str(Path(name).expanduser())
         reports.append(report)
         if not args.json:
             _print_report(report, dry_run=args.dry_run)
@@ -118,10 +121,23 @@ def run_export(db: Database, args: argparse.Namespace) -> int:
         and args.segment.casefold() not in {t.casefold() for t, _ in service.tag_counts()}
     ):
         raise UserFacingError(f"There is no tag or segment called {args.segment!r}.")
+    report = exporter.carry_report(db, ids, args.format)
+    if report:  # said before anything is written, so that a script can see it in time
+        print(f"kith: {report}", file=sys.stderr)
     if args.output:
-        count = exporter.export(db, ids, args.format, Path(args.output).expanduser())
+        warnings: list[str] = []
+        path = Path(args.output).expanduser()
+        count = exporter.export(db, ids, args.format, path, warnings)
         print(f"Exported {count} contact{'s' if count != 1 else ''} to {args.output}.")
     else:
-        exporter.export_to_stream(db, ids, args.format, sys.stdout.buffer)
-        sys.stdout.flush()
+        out = exporter.CountingStream(sys.stdout.buffer)
+        try:
+            count = exporter.export_to_stream(db, ids, args.format, out)  # type: ignore[arg-type]
+        except UserFacingError:
+            # What is still buffered for stdout would fail again as Python exits.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise
+        warnings = [w] if (w := exporter.reimport_warning(count, out.size)) else []
+    for warning in warnings:
+        print(f"kith: {warning}", file=sys.stderr)
     return 0

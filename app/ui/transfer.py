@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from app.core.services import exporter
 from app.core.services.importer import ImportResult
@@ -35,6 +35,8 @@ class Transfer:
     def __init__(self, window: MainWindow) -> None:
         self._w = window
         self.dialog: ImportDialog | None = None
+        self.confirm: QMessageBox | None = None
+        """The last export's question of what its format cannot carry."""
 
     def choose_import(self) -> None:
         """Ctrl+I: pick a file, then preview it."""
@@ -73,12 +75,43 @@ class Transfer:
             self.export(list(ids), Path(name), EXPORT_FILTERS.get(chosen, "vcard"))
 
     def export(self, ids: list[int], path: Path, fmt: str) -> None:
-        """Write these contacts to `path` on the database worker."""
+        """Say what `fmt` cannot carry of these contacts, ask, then write them to `path`."""
         db = self._w.ctx.db
         self._w.ctx.worker.submit(
-            lambda: exporter.export(db, ids, fmt, path),
-            lambda n: self._w.show_message(f"Exported {n:,} contacts to {path.name}."),
+            lambda: exporter.carry_report(db, ids, fmt),
+            lambda report: self._confirm_export(report, ids, path, fmt),
         )
+
+    def _confirm_export(self, report: str, ids: list[int], path: Path, fmt: str) -> None:
+        if not report:
+            self._write_export(ids, path, fmt)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Export contacts",
+            f"{report}\n\nWrite {path.name} without them?",
+            QMessageBox.StandardButton.Cancel,
+            self._w,
+        )
+        write = box.addButton("Export", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(_: int) -> None:
+            if box.clickedButton() is write:
+                self._write_export(ids, path, fmt)
+
+        box.finished.connect(answered)
+        self.confirm = box
+        box.open()  # not exec(): the window and its tray keep running while it asks
+
+    def _write_export(self, ids: list[int], path: Path, fmt: str) -> None:
+        db = self._w.ctx.db
+        warnings: list[str] = []
+
+        def done(n: int) -> None:
+            self._w.show_message(" ".join([f"Exported {n:,} contacts to {path.name}.", *warnings]))
+
+        self._w.ctx.worker.submit(lambda: exporter.export(db, ids, fmt, path, warnings), done)
 
     def change_passphrase(self) -> None:
         """Ask for a new passphrase and re-encrypt the database with it."""

@@ -19,6 +19,7 @@ from app.core.formats.csv_sniff import SAMPLE, sniff_delimiter, sniff_encoding
 from app.core.formats.csv_writer import write_csv
 from app.core.formats.limits import DEFAULT_LIMITS, Limits
 from app.core.formats.records import ImportProblem, ImportRecord
+from app.core.formats.spool import readable, too_large
 from app.core.formats.vcard_reader import read_vcards
 from app.core.formats.vcard_writer import write_vcards
 
@@ -35,6 +36,8 @@ __all__ = [
     "csv_headers",
     "detect_format",
     "read_records",
+    "readable",
+    "reimport_warning",
     "write_contacts",
 ]
 
@@ -97,33 +100,70 @@ def read_records(
     """
     if format != "auto" and format not in FORMATS:
         raise UserFacingError(f"{format!r} is not a format Kith reads; use one of {FORMATS}.")
+    with readable(path, limits) as source:
+        yield from _read_source(
+            source,
+            format=format,
+            region=region,
+            column_map=column_map,
+            limits=limits,
+            workers=workers,
+        )
+
+
+def _read_source(
+    path: Path,
+    *,
+    format: str,
+    region: str,
+    column_map: dict[str, str] | None,
+    limits: Limits,
+    workers: int | None,
+) -> Iterator[ImportRecord | ImportProblem]:
     try:
         size = path.stat().st_size
     except OSError as error:
         raise UserFacingError(f"{path} could not be read: {error.strerror}.") from error
     if size > limits.max_file_bytes:
-        raise UserFacingError(
-            f"{path.name} is larger than {limits.max_file_bytes // 2**20} MB; "
-            "split it into smaller files and import them one by one."
-        )
+        raise too_large(path.name, limits)
     kind = detect_format(path) if format == "auto" else format
-    if kind == "vcard":
-        found = False
-        for item in read_vcards(path, region, limits, workers):
-            found = True
-            yield item
-        if not found:
-            raise UserFacingError(f"{path.name} holds no vCard (no BEGIN:VCARD line).")
-        return
     try:
+        if kind == "vcard":
+            found = False
+            for item in read_vcards(path, region, limits, workers):
+                found = True
+                yield item
+            if not found:
+                raise UserFacingError(f"{path.name} holds no vCard (no BEGIN:VCARD line).")
+            return
         yield from read_csv(path, format, region, column_map, limits)
-    except (UnicodeError, OSError) as error:
+    except UnicodeError as error:
         raise UserFacingError(f"{path.name} could not be read as a CSV file: {error}.") from error
+    except OSError as error:
+        raise UserFacingError(
+            f"{path.name} could not be read: {error.strerror or error}."
+        ) from error
 
 
 def csv_headers(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The decoded header cells of a CSV file, for the column-map editor."""
     return csv_header(path, limits)
+
+
+def reimport_warning(count: int, size: int, limits: Limits = DEFAULT_LIMITS) -> str:
+    """A sentence when an export of `count` contacts in `size` bytes is past what Kith imports.
+
+    Exports are for other programs too, so they are written anyway; Kith says that this one
+    will not come back in one piece.
+    """
+    if size > limits.max_file_bytes or count > limits.max_records:
+        return (
+            f"This export ({size / 2**20:,.0f} MB, {count:,} contacts) is larger than Kith "
+            f"imports in one file ({limits.max_file_bytes // 2**20:,} MB, "
+            f"{limits.max_records:,} contacts); to import it into Kith again, export it in parts "
+            "(by tag or segment)."
+        )
+    return ""
 
 
 def write_contacts(contacts: Iterable[Contact], format: str, out: BinaryIO) -> int:

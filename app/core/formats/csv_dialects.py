@@ -123,8 +123,9 @@ ENGLISH: dict[str, Target] = _names(
         "Note": "notes",
         "Categories": "tags",
         "Category": "tags",
-        "Group Membership": "tags",
-        "Labels": "tags",
+        "Group Membership": "labels",
+        "Labels": "labels",
+        "File As": "formatted_name",
         "Web Page": Target("url", "web", "value", ""),
         "Personal Web Page": Target("url", "personal", "value", "home"),
         "Personal Website": Target("url", "personal", "value", "home"),
@@ -406,9 +407,29 @@ _GOOGLE_PART = {"type": "label", "postal code": "postal_code", "po box": "po_box
 _GOOGLE_PART |= {"extended address": "extended", "name": "org", "department": "department"}
 
 
-def target_for(header: str) -> Target | None:
-    """The target of a header in any known dialect, or None."""
+LOCALISED = {"de": GERMAN, "fr": FRENCH, "es": SPANISH}
+DAY_FIRST = frozenset(LOCALISED)  # these Outlooks write dates as 25/12/1982 or 25.12.1982
+
+
+def header_language(headers: list[str]) -> str:
+    """ "de", "fr" or "es" when the headers are a localised Outlook's, else "" (English)."""
+    keys = {header_key(h) for h in headers}
+    found = {lang: len(keys & (names.keys() - ENGLISH.keys())) for lang, names in LOCALISED.items()}
+    best = max(found, key=lambda lang: found[lang])
+    return best if found[best] >= 2 else ""
+
+
+def target_for(header: str, language: str = "") -> Target | None:
+    """The target of a header in any known dialect, or None.
+
+    Args:
+        header: the column name.
+        language: the file's language ("de", "fr", "es"), whose names win where they differ
+            from English ones (French Outlook's "Profession" is the job title).
+    """
     key = header_key(header)
+    if language and (found := LOCALISED[language].get(key)) is not None:
+        return found
     if m := _GOOGLE.match(key):
         kind = _GOOGLE_KIND.get(m[1], m[1])
         part = _GOOGLE_PART.get(m[3], m[3].replace(" ", "_"))

@@ -95,9 +95,8 @@ def open_text(path: Path, limits: Limits) -> tuple[io.TextIOWrapper, str]:
     return text, sniff_delimiter(first)
 
 
-def bounded_lines(text: io.TextIOWrapper, limits: Limits) -> Iterator[str]:
-    """The lines of `text`, refusing one longer than the limit (no CSV of contacts has one)."""
-    limit = limits.max_line_bytes
+def bounded_lines(text: io.TextIOWrapper, limit: int) -> Iterator[str]:
+    """The lines of `text`, refusing one longer than `limit` (no CSV of contacts has one)."""
     while line := text.readline(limit + 1):
         if len(line) > limit:
             raise UserFacingError(

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import BinaryIO
 
-from app.core.domain.contact import Address, Contact
+from app.core.domain.contact import Address, Contact, Phone
 from app.core.domain.dates import PartialDate
+from app.core.formats.csv_dialects import target_for
 from app.core.formats.records import neutralise_cell
 
 _ADDR_PARTS = ("Street", "City", "State", "Postal Code", "Country/Region", "Address PO Box")
@@ -48,6 +50,59 @@ def _outlook_date(date: PartialDate | None) -> str:
     return f"{date.month}/{date.day}/{date.year or 1604}"  # Outlook's own "no year" is 1604
 
 
+def outlook_phone_columns(phones: list[Phone]) -> dict[str, Phone]:
+    """Which Outlook column each phone goes to: its label's, else a spare; None past them."""
+    placed: dict[str, Phone] = {}
+    for phone in phones:
+        free = [s for s in _PHONE_SLOTS.get(phone.label, []) + _SPARE_PHONES if s not in placed]
+        if free:
+            placed[free[0]] = phone
+    return placed
+
+
+def outlook_phones_back(phones: list[Phone]) -> list[Phone]:
+    """The phones an import of Kith's Outlook CSV gives back: in column order, column labels."""
+    placed = outlook_phone_columns(phones)
+    return [
+        replace(placed[column], label=_column_label(column))
+        for column in OUTLOOK_HEADER
+        if column in placed
+    ]
+
+
+def outlook_address_slots(addresses: list[Address]) -> dict[str, Address]:
+    """Which Outlook address (Business, Home, Other) each non-empty address goes to."""
+    placed: dict[str, Address] = {}
+    for a in addresses:
+        if a.is_empty():
+            continue
+        preferred = _ADDR_SLOTS.get(a.label, "Other")
+        where = next((w for w in (preferred, "Other", "Home", "Business") if w not in placed), "")
+        if where:
+            placed[where] = a
+    return placed
+
+
+def outlook_addresses_back(addresses: list[Address]) -> list[Address]:
+    """The addresses an import of Kith's Outlook CSV gives back."""
+    placed = outlook_address_slots(addresses)
+    return [
+        replace(
+            placed[where],
+            label=_column_label(f"{where} City"),
+            street="\n".join(p for p in (placed[where].extended, placed[where].street) if p),
+            extended="",
+        )
+        for where in ("Business", "Home", "Other")
+        if where in placed
+    ]
+
+
+def _column_label(column: str) -> str:
+    target = target_for(column)
+    return target.label if target is not None else ""
+
+
 def _outlook_address(row: dict[str, str], where: str, a: Address) -> None:
     street = "\n".join(p for p in (a.extended, a.street) if p)
     values = (street, a.city, a.region, a.postal_code, a.country, a.po_box)
@@ -56,7 +111,11 @@ def _outlook_address(row: dict[str, str], where: str, a: Address) -> None:
 
 
 def outlook_row(c: Contact) -> dict[str, str]:
-    """One contact as Outlook CSV cells by column name."""
+    """One contact as Outlook CSV cells by column name.
+
+    A nameless contact keeps its name cells empty: Outlook shows such a row by its e-mail, and
+    filling "First Name" with the display name would come back as a name the user never gave.
+    """
     n = c.name
     row = {"Title": n.prefix, "First Name": n.given, "Middle Name": n.middle}
     row |= {"Last Name": n.family, "Suffix": n.suffix, "Company": c.org}
@@ -67,20 +126,12 @@ def outlook_row(c: Contact) -> dict[str, str]:
         ("E-mail Address", "E-mail 2 Address", "E-mail 3 Address"), c.emails, strict=False
     ):
         row[column] = email.value
-    for phone in c.phones:
-        free = [s for s in _PHONE_SLOTS.get(phone.label, []) + _SPARE_PHONES if s not in row]
-        if free:
-            row[free[0]] = phone.value
-    for a in c.addresses:
-        preferred = _ADDR_SLOTS.get(a.label, "Other")
-        for where in (preferred, "Other", "Home", "Business"):
-            if f"{where} City" not in row and f"{where} Street" not in row:
-                _outlook_address(row, where, a)
-                break
+    for column, phone in outlook_phone_columns(c.phones).items():
+        row[column] = phone.value
+    for where, a in outlook_address_slots(c.addresses).items():
+        _outlook_address(row, where, a)
     if c.urls:
         row["Web Page"] = c.urls[0].value
-    if not any(row.get(k) for k in ("First Name", "Last Name", "Company")) and c.display_name:
-        row["First Name"] = c.display_name  # Outlook shows nothing for a nameless row
     return row
 
 
@@ -95,6 +146,16 @@ _GOOGLE_ADDR: tuple[str, ...] = (
     "Country",
 )
 _GOOGLE_ADDR += ("Extended Address",)
+_GOOGLE_ADDR_ATTRS = {
+    "Street": "street",
+    "City": "city",
+    "PO Box": "po_box",
+    "Region": "region",
+    "Postal Code": "postal_code",
+    "Country": "country",
+    "Extended Address": "extended",
+}
+MULTI = " ::: "  # Google's separator of several values in one cell
 GOOGLE_HEADER = [
     "First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name",
     "Phonetic Last Name", "Name Prefix", "Name Suffix", "Nickname", "File As",
@@ -110,13 +171,29 @@ GOOGLE_HEADER = [
 
 
 def _google_items(row: dict[str, str], group: str, items: list[tuple[str, str]]) -> None:
-    """Fill "E-mail 1 - Label/Value"...; items past the last group share it, joined by ' ::: '."""
+    """Fill "E-mail 1 - Label/Value"...; items past the last group share it.
+
+    Google joins several values of one group with ' ::: '; the labels of the shared group are
+    joined the same way, so that each value keeps its own label.
+    """
     count = GOOGLE_COUNTS[group]
     for i, (label, value) in enumerate(items[:count], start=1):
         row[f"{group} {i} - Label"], row[f"{group} {i} - Value"] = label, value
     if len(items) > count:
-        rest = [value for _, value in items[count - 1 :]]
-        row[f"{group} {count} - Value"] = " ::: ".join(rest)
+        rest = items[count - 1 :]
+        row[f"{group} {count} - Label"] = MULTI.join(label for label, _ in rest)
+        row[f"{group} {count} - Value"] = MULTI.join(value for _, value in rest)
+
+
+def _google_addresses(row: dict[str, str], addresses: list[Address]) -> None:
+    count = GOOGLE_COUNTS["Address"]
+    groups = [[a] for a in addresses[: count - 1]] + [addresses[count - 1 :]]
+    for i, group in enumerate(groups, start=1):
+        if not group:
+            break
+        row[f"Address {i} - Label"] = MULTI.join(a.label for a in group)
+        for part, attr in _GOOGLE_ADDR_ATTRS.items():
+            row[f"Address {i} - {part}"] = MULTI.join(getattr(a, attr) for a in group)
 
 
 def google_row(c: Contact) -> dict[str, str]:
@@ -124,11 +201,12 @@ def google_row(c: Contact) -> dict[str, str]:
     n = c.name
     row = {"First Name": n.given, "Middle Name": n.middle, "Last Name": n.family}
     row |= {"Name Prefix": n.prefix, "Name Suffix": n.suffix, "Nickname": c.nickname}
-    row |= {"Organization Name": c.org, "Organization Title": c.title}
-    row |= {"Organization Department": c.department, "Notes": c.notes}
+    row |= {"File As": c.formatted_name, "Organization Name": c.org}
+    row |= {"Organization Title": c.title, "Organization Department": c.department}
+    row["Notes"] = c.notes
     row["Birthday"] = c.birthday.iso() if c.birthday else ""
     labels = list(c.tags) + (["* starred"] if c.favourite else [])
-    row["Labels"] = " ::: ".join(labels)
+    row["Labels"] = MULTI.join(labels)
     _google_items(row, "E-mail", [(e.label, e.value) for e in c.emails])
     _google_items(row, "Phone", [(p.label, p.value) for p in c.phones])
     _google_items(row, "Website", [(u.label, u.value) for u in c.urls])
@@ -137,11 +215,7 @@ def google_row(c: Contact) -> dict[str, str]:
         events.insert(0, ("Anniversary", c.anniversary.iso()))
     _google_items(row, "Event", events)
     _google_items(row, "Custom Field", list(c.custom.items()))
-    for i, a in enumerate(c.addresses[:3], start=1):
-        values = ("", a.street, a.city, a.po_box, a.region, a.postal_code, a.country, a.extended)
-        row[f"Address {i} - Label"] = a.label
-        for part, value in zip(_GOOGLE_ADDR, values, strict=True):
-            row[f"Address {i} - {part}"] = value
+    _google_addresses(row, c.addresses)
     return row
 
 
