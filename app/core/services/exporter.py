@@ -122,8 +122,12 @@ def export(
     _check_format(fmt)
     if path.is_dir():
         raise UserFacingError(f"{path} is a folder; choose a file name for the export.")
+    # A device, a FIFO or a terminal is written into, never replaced by a file (as root, a
+    # rename over /dev/null would replace the device); a symlink's target is what is replaced.
+    special = path.exists() and not path.is_file()
+    target = path.resolve() if path.is_symlink() and not special else path
     try:
-        with _atomic_file(path) as out:
+        with path.open("wb") if special else _atomic_file(target) as out:
             counted = CountingStream(out)
             count = write_contacts(_contacts(db, ids), fmt, counted)  # type: ignore[arg-type]
     except OSError as exc:
