@@ -1,4 +1,4 @@
-"""vCard 2.1/3.0/4.0 to Contacts: the repaired values of each card are decoded by vobject.
+"""vCard 2.1/3.0/4.0 to Contacts: the repaired lines of each card, decoded by Kith's own grammar.
 
 Cards are parsed in worker processes when a file is large (about 150 µs a card, while the
 importing process stores the previous chunks); results come back in file order, a chunk at a
@@ -16,80 +16,50 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any
-
-from vobject import vcard
-from vobject.icalendar import stringToTextValues
 
 from app.core.formats.limits import Limits
 from app.core.formats.records import ImportProblem, ImportRecord
 from app.core.formats.vcard_labels import apple_label
 from app.core.formats.vcard_mapping import contact_from_props
 from app.core.formats.vcard_prepass import Prop, RawCard, card_props, open_cards
+from app.core.formats.vcard_text import split, unescape
 
 _log = logging.getLogger(__name__)
 CHUNK = 500
 PARALLEL_FROM = 2000
 Item = ImportRecord | ImportProblem
 
-# What vobject parses; everything else is kept verbatim or read straight from the Prop.
-VOBJECT_PROPS = frozenset(
+# What `decode_value` decodes; everything else is kept verbatim or read straight from the Prop.
+DECODED_PROPS = frozenset(
     {"N", "FN", "NICKNAME", "EMAIL", "TEL", "ADR", "URL", "ORG", "TITLE", "BDAY", "NOTE"}
     | {"ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE", "CATEGORIES", "UID"}
 )
+_COMPOUND = frozenset({"N", "ADR", "ORG"})
 
 
-def _text_values(value: str, separator: str = ",", escapable: str | None = None) -> list[str]:
-    """vobject's `stringToTextValues`, skipped when there is nothing to unescape or split.
+def decode_value(name: str, value: str, version: str) -> str | list[str]:
+    """The value of one property as the user wrote it: a text, or a list for N, ADR, ORG,
+    CATEGORIES and (3.0/4.0) NICKNAME.
 
-    It walks the value a character at a time; most values have neither a backslash nor a
-    separator, and for those its answer is the value itself.
+    Only list properties are split on commas, and only compound ones on semicolons; vobject's
+    grammar split every value on commas and kept the first item (tests/core/formats/
+    test_vobject_values.py states what Kith needs instead).
     """
-    if "\\" not in value and separator not in value:
-        return [value]
-    return list(stringToTextValues(value, listSeparator=separator, charList=escapable))
+    if name in _COMPOUND:
+        return split(value, ";")
+    if name == "CATEGORIES" or (name == "NICKNAME" and version != "2.1"):
+        return split(value, ",")
+    return unescape(value)
 
 
-def _split_fields(value: str) -> list[str | list[str]]:
-    """vobject's `vcard.splitFields`: the `;` fields of N, ADR or ORG, each a text or a list."""
-    fields = []
-    for field in _text_values(value, ";", ";"):
-        items = _text_values(field)
-        fields.append(items[0] if len(items) == 1 else items)
-    return fields
-
-
-def _vobject_value(name: str, value: str) -> Any:
-    """vobject's native value of one property, as its vCard behaviours decode it.
-
-    The pre-pass has already split and repaired the content line, so only vobject's value
-    grammar is needed (structured N/ADR/ORG fields, lists, backslash escapes); building a
-    vobject Component around every card tripled the cost of an import and gave the same values
-    (tests/core/formats/test_vobject_values.py compares the two over the corpus).
-    """
-    if name == "N":
-        return vcard.Name(**dict(zip(vcard.NAME_ORDER, _split_fields(value), strict=False)))
-    if name == "ADR":
-        fields = _split_fields(value)
-        return vcard.Address(**dict(zip(vcard.ADDRESS_ORDER, fields, strict=False)))
-    if name == "ORG":
-        return _split_fields(value)
-    if name == "CATEGORIES":
-        return _text_values(value)
-    return _text_values(value)[0]
-
-
-def _vobject_values(props: list[Prop], warnings: list[str]) -> dict[int, Any]:
-    """vobject's native value of each prop it parses, keyed by the prop's index."""
-    values: dict[int, Any] = {}
-    for i, prop in enumerate(props):
-        if prop.name not in VOBJECT_PROPS:
-            continue
-        try:
-            values[i] = _vobject_value(prop.name, prop.value)
-        except Exception:  # vobject raises many types; a bad line must not cost the whole card
-            warnings.append(f"A {prop.name} line could not be read and was left out.")
-    return values
+def _decoded_values(props: list[Prop]) -> dict[int, str | list[str]]:
+    """The decoded value of each prop `decode_value` knows, keyed by the prop's index."""
+    version = next((p.value.strip() for p in props if p.name == "VERSION"), "")
+    return {
+        i: decode_value(prop.name, prop.value, version)
+        for i, prop in enumerate(props)
+        if prop.name in DECODED_PROPS
+    }
 
 
 def _photo(prop: Prop, limits: Limits, warnings: list[str]) -> tuple[bytes, str] | None:
@@ -132,8 +102,10 @@ def _parse_card(card: RawCard, region: str, limits: Limits) -> Item:
         return ImportProblem(card.line, card.problem)
     warnings = list(card.warnings)
     props = card_props(card)
-    labels = {p.group.upper(): apple_label(p.value) for p in props if p.name == "X-ABLABEL"}
-    values = _vobject_values(props, warnings)
+    labels = {
+        p.group.upper(): apple_label(unescape(p.value)) for p in props if p.name == "X-ABLABEL"
+    }
+    values = _decoded_values(props)
     photo: tuple[bytes, str] | None = None
     photo_index = -1
     for i, prop in enumerate(props):
