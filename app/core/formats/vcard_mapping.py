@@ -157,6 +157,19 @@ class _Builder:
         return True
 
 
+def _valid_base64(prop: Prop, warnings: list[str]) -> bool:
+    """Whether a kept base64 value can decode, its padding mended: a damaged one would make
+    other readers refuse the whole exported file."""
+    if prop.params.get("ENCODING") != ["b"]:
+        return True
+    data = prop.value.rstrip("=")
+    if len(data) % 4 == 1 or "=" in data:
+        warnings.append(f"The {prop.name} line held damaged base64 data and was left out.")
+        return False
+    prop.value = data + "=" * (-len(data) % 4)
+    return True
+
+
 def _keep_fn(c: Contact, fn: str) -> None:
     """Keep the card's FN: as the name when N is empty and FN names a person, and as the
     formatted name when it differs from the name Kith would build."""
@@ -192,7 +205,7 @@ def contact_from_props(  # noqa: PLR0917
         elif i == photo_index and photo is not None:
             if photo[0]:
                 b.contact.photo, b.contact.photo_mime = photo
-        elif prop.name not in _REGENERATED and prop.name != "X-ABLABEL":
+        elif prop.name not in (*_REGENERATED, "X-ABLABEL") and _valid_base64(prop, warnings):
             kept.append(prop)
     c = b.contact
     _keep_fn(c, b.fn)

@@ -21,7 +21,7 @@ from app.core.formats.limits import Limits
 from app.core.formats.records import ImportProblem, ImportRecord
 from app.core.formats.vcard_labels import apple_label
 from app.core.formats.vcard_mapping import contact_from_props
-from app.core.formats.vcard_prepass import Prop, RawCard, card_props, open_cards
+from app.core.formats.vcard_prepass import Prop, RawCard, card_props, is_binary, open_cards
 from app.core.formats.vcard_text import split, unescape
 
 _log = logging.getLogger(__name__)
@@ -100,6 +100,10 @@ def parse_card(card: RawCard, region: str, limits: Limits) -> Item:
 def _parse_card(card: RawCard, region: str, limits: Limits) -> Item:
     if card.problem:
         return ImportProblem(card.line, card.problem)
+    if is_binary(card):
+        return ImportProblem(
+            card.line, "This card holds no readable text (binary data); it was skipped."
+        )
     warnings = list(card.warnings)
     props = card_props(card)
     labels = {
