@@ -122,9 +122,11 @@ class _Builder:
                 c.urls.append(Url(text, self.label(prop)))
         elif name == "ORG":
             units = [u.strip() for u in ([value] if isinstance(value, str) else value)]
-            units = [u for u in units if u]
-            if c.org or not units:
-                return bool(units) and not c.org
+            if not any(units):
+                return True
+            if c.org or c.department:
+                return False  # a second ORG: kept as it is
+            # "ORG:;Sales" is a department without an organisation name.
             c.org, c.department = units[0], ", ".join(u for u in units[1:] if u)
         elif name in ("TITLE", "NICKNAME", "UID"):
             attr = {"TITLE": "title", "NICKNAME": "nickname", "UID": "uid"}[name]

@@ -240,11 +240,11 @@ def unfold(lines: list[bytes]) -> list[bytes]:
             parts.append(line)
             qp_open = line.endswith(b"=")
             continue
-        if not line.strip() or line.startswith(b"#"):
-            continue  # blank lines end 2.1 base64 blocks; '#' lines are comments
         first = line[:1]
         if out and (first in (b" ", b"\t")):
-            out[-1].append(line[1:])
+            out[-1].append(line[1:])  # a fold, even one of blanks only (a run of spaces)
+        elif not line or line.startswith(b"#"):
+            continue  # empty lines end 2.1 base64 blocks; '#' lines are comments
         elif line[:6].upper() == b"BEGIN:" and out:
             nest = 1
             out[-1].append(_escape_nested(line))

@@ -47,16 +47,24 @@ def _date(date: PartialDate, v4: bool) -> str:
 
 
 class _Lines:
-    def __init__(self, v4: bool) -> None:
+    def __init__(self, v4: bool, extra: list[str]) -> None:
         self.v4 = v4
         self.lines: list[str] = []
         self.item = 0
+        # Groups of kept lines (an Apple "item3.X-FOO"): never reused for Kith's own labels.
+        self.taken = {line.split(".", 1)[0].lower() for line in extra if "." in line.split(":")[0]}
+
+    def group(self) -> str:
+        """The next item group no kept line uses."""
+        self.item += 1
+        while f"item{self.item}" in self.taken:
+            self.item += 1
+        return f"item{self.item}"
 
     def labelled(self, name: str, label: str, value: str, extra: str = "") -> None:
         types = types_for_label(label)
         if types is None:
-            self.item += 1
-            group = f"item{self.item}"
+            group = self.group()
             self.lines.append(f"{group}.{name}{extra}:{value}")
             self.lines.append(f"{group}.X-ABLabel:{escape_text(label)}")
         else:
@@ -66,7 +74,7 @@ class _Lines:
 
 def card_lines(c: Contact, v4: bool) -> Iterator[str]:
     """The unfolded content lines of one card."""
-    out = _Lines(v4)
+    out = _Lines(v4, c.extra_vcard)
     add = out.lines.append
     n = c.name
     add("BEGIN:VCARD")
@@ -97,9 +105,9 @@ def card_lines(c: Contact, v4: bool) -> Iterator[str]:
     if c.anniversary:
         add(f"{'ANNIVERSARY' if v4 else 'X-ANNIVERSARY'}:{_date(c.anniversary, v4)}")
     for event in c.events:
-        out.item += 1
-        add(f"item{out.item}.X-ABDATE:{_date(event.date, v4)}")
-        add(f"item{out.item}.X-ABLabel:{escape_text(event.label)}")
+        group = out.group()
+        add(f"{group}.X-ABDATE:{_date(event.date, v4)}")
+        add(f"{group}.X-ABLabel:{escape_text(event.label)}")
     if c.notes:
         add(f"NOTE:{escape_text(c.notes)}")
     if c.tags:

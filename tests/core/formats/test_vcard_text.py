@@ -177,3 +177,10 @@ def test_own_exports_import_back_to_the_same_contact(
 ) -> None:
     (back,) = round_trip([contact], fmt, tmp_path)
     assert back == contact
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_folded_runs_of_blanks_are_kept(fmt: str, tmp_path: Path) -> None:
+    contact = Contact(name=Name(given="Ann"), notes="a" + " " * 300 + "b" + "\t" * 200 + "c")
+    (back,) = round_trip([contact], fmt, tmp_path)
+    assert back.notes == contact.notes
