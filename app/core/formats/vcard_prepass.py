@@ -346,7 +346,7 @@ def parse_line(raw: bytes) -> Prop | None:
         rest = f"{extra};{rest}" if rest else extra
     group, _, name = name.rpartition(".")
     name, group = name.strip().upper(), group.strip()
-    if not name or _BAD_NAME.search(name) or _BAD_NAME.search(group.replace(".", "")):
+    if _BAD_NAME.search(name) or not name or (group and _BAD_NAME.search(group.replace(".", ""))):
         return None  # not a property name: binary junk or a broken line
     params: dict[str, list[str]] = {}
     for item in _split_outside_quotes(rest, ";") if rest else ():
