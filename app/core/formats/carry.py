@@ -7,6 +7,7 @@ documentation promises and what the tests prove cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from app.core.domain.contact import Contact
 
@@ -39,7 +40,7 @@ CANNOT_CARRY: dict[str, tuple[Loss, ...]] = {
 
 def carried(contact: Contact, fmt: str) -> Contact:
     """What of `contact` comes back from an export as `fmt` and an import of it."""
-    changes: dict[str, object] = {name: None for name in BOOKKEEPING}
+    changes: dict[str, Any] = {name: None for name in BOOKKEEPING}
     for loss in CANNOT_CARRY[fmt]:
         default = next(f for f in fields(Contact) if f.name == loss.field)
         value = getattr(contact, loss.field)
