@@ -1,10 +1,11 @@
-"""Bytes-level repair of real vCard files before vobject sees them.
+"""Bytes-level repair of real vCard files before their values are decoded.
 
-Real exports break the standard in ways vobject does not expect: QUOTED-PRINTABLE with soft line
-breaks (also inside a multibyte character), a CHARSET that is wrong or missing, UTF-16, BOMs,
-CR CR LF, folds that split a UTF-8 sequence, lower-case names, bare 2.1 parameters, stray lines,
-base64 blocks that are not indented. The pass works on bytes so that a fold or a soft break is
-joined before anything is decoded, and it is cheap when a line needs no repair.
+Real exports break the standard in ways a strict parser does not expect: QUOTED-PRINTABLE
+with soft line breaks (also inside a multibyte character), a CHARSET that is wrong or missing,
+UTF-16, BOMs, CR CR LF, folds that split a UTF-8 sequence, lower-case names, bare 2.1
+parameters, stray lines, base64 blocks that are not indented. The pass works on bytes so that
+a fold or a soft break is joined before anything is decoded, and it is cheap when a line needs
+no repair. Control characters are dropped here, so that none reaches a stored value.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class RawCard:
 class Prop:
     """One content line after repair: name upper-cased, parameters and value decoded.
 
-    `value` is in vCard 3.0 escaped form (newlines as \\n), ready for vobject.
+    `value` is in vCard 3.0 escaped form (newlines as \\n), ready for `decode_value`.
     """
 
     group: str

@@ -47,11 +47,11 @@ _COMPOUND = frozenset({"N", "ADR", "ORG"})
 
 
 def decode_value(name: str, value: str, version: str) -> str | list[str]:
-    """The value of one property as the user wrote it: a text, or a list for N, ADR, ORG,
-    CATEGORIES and (3.0/4.0) NICKNAME.
+    """The value of one property as the user wrote it.
 
-    Only list properties are split on commas, and only compound ones on semicolons; vobject's
-    grammar split every value on commas and kept the first item (tests/core/formats/
+    A text, or a list for N, ADR, ORG, CATEGORIES and (3.0/4.0) NICKNAME. Only list
+    properties are split on commas, and only compound ones on semicolons; vobject's grammar
+    split every value on commas and kept the first item (tests/core/formats/
     test_vobject_values.py states what Kith needs instead).
     """
     if name in _COMPOUND:
