@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import vobject
 
 from app.core.domain.contact import Contact, Email, Name
 from app.core.formats import ImportProblem, ImportRecord
+from tests.conftest import CliRunner
 from tests.core.formats.vcard_helpers import export, read_text
 
 # C0 but TAB, DEL and C1: what no stored value and no exported line may hold.
@@ -86,3 +88,20 @@ def test_junk_between_begin_and_end_is_a_problem(tmp_path: Path) -> None:
     assert isinstance(items[-1], ImportRecord)
     assert items[-1].contact.formatted_name == "" and items[-1].contact.name.given == "Ok"
     assert len(items) == 2
+
+
+def test_kith_import_reports_junk_and_stores_nothing_of_it(kith: CliRunner, tmp_path: Path) -> None:
+    junk = random.Random(11).randbytes(1024 * 1024)
+    path = tmp_path / "junk.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\n" + junk + b"\r\nEND:VCARD\r\n" + HOSTILE_CARD)
+    done = kith("import", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [p["line"] for p in report["problems"]] == [1]
+    assert "readable" in report["problems"][0]["reason"]
+    listed = json.loads(kith("list", "--json").stdout)
+    assert [c["display_name"] for c in listed] == ["Ann Doe"]
+    shown = json.loads(kith("show", str(listed[0]["id"]), "--json").stdout)
+    assert shown["emails"][0]["value"] == "n@example.com"
+    texts = [shown["display_name"], shown["notes"], *shown["name"].values()]
+    assert not any(CONTROL.search(t) for t in texts), texts
