@@ -1,9 +1,9 @@
-"""From the repaired properties of one card (and vobject's values) to a Contact."""
+"""From the repaired properties of one card (and their decoded values) to a Contact."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import re
 
 from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone, Stage, Url
 from app.core.domain.normalise import to_e164
@@ -16,16 +16,27 @@ from app.core.formats.records import (
 )
 from app.core.formats.vcard_labels import label_from_types
 from app.core.formats.vcard_prepass import Prop
+from app.core.formats.vcard_text import unescape
 
 # Written fresh by every writer, so not kept from the file.
 _REGENERATED = frozenset({"VERSION", "PRODID", "FN"})
 _DATE_PROPS = frozenset({"BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE"})
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return " ".join(_text(v) for v in value if v)
-    return str(value).strip() if value is not None else ""
+Value = str | list[str]
+# An FN that is an email address or a phone number, never a person's name.
+_NOT_A_NAME = re.compile(r"^\S+@\S+$|^[\d\s+().\-/]+$")
+
+
+def _text(value: Value) -> str:
+    return (value if isinstance(value, str) else ", ".join(value)).strip()
+
+
+def _part(parts: Value, index: int) -> str:
+    """One component of a compound value, empty when the card left it out."""
+    if isinstance(parts, str):
+        parts = [parts]
+    return parts[index].strip() if index < len(parts) else ""
 
 
 class _Builder:
@@ -44,7 +55,7 @@ class _Builder:
             return self.labels[group]
         return label_from_types(prop.params.get("TYPE", []))
 
-    def date(self, prop: Prop, value: Any) -> bool:
+    def date(self, prop: Prop, value: Value) -> bool:
         found = parse_date(_text(value))
         if found is None:
             return False
@@ -65,18 +76,18 @@ class _Builder:
                 c.events.append(Event(label, found))
         return True
 
-    def add(self, prop: Prop, value: Any) -> bool:
+    def add(self, prop: Prop, value: Value) -> bool:
         """Map one property; False when the contact does not model it (keep it verbatim)."""
         c, name = self.contact, prop.name
         if name in _DATE_PROPS:
             return self.date(prop, value)
         if name == "N":
             n = Name(
-                prefix=_text(value.prefix),
-                given=_text(value.given),
-                middle=_text(value.additional),
-                family=_text(value.family),
-                suffix=_text(value.suffix),
+                prefix=_part(value, 3),
+                given=_part(value, 1),
+                middle=_part(value, 2),
+                family=_part(value, 0),
+                suffix=_part(value, 4),
             )
             if not c.name.is_empty():
                 return False
@@ -95,24 +106,27 @@ class _Builder:
         elif name == "ADR":
             adr = Address(
                 label=self.label(prop),
-                street=_text(value.street).replace("\r\n", "\n"),
-                city=_text(value.city),
-                region=_text(value.region),
-                postal_code=_text(value.code),
-                country=_text(value.country),
-                po_box=_text(value.box),
-                extended=_text(value.extended),
+                street=_part(value, 2),
+                city=_part(value, 3),
+                region=_part(value, 4),
+                postal_code=_part(value, 5),
+                country=_part(value, 6),
+                po_box=_part(value, 0),
+                extended=_part(value, 1),
             )
             if not adr.is_empty():
                 c.addresses.append(adr)
         elif name == "URL":
-            text = _text(value).replace("\\:", ":")
+            text = _text(value)
             if text:
                 c.urls.append(Url(text, self.label(prop)))
         elif name == "ORG":
-            units = [_text(u) for u in (value if isinstance(value, list) else [value]) if _text(u)]
-            if c.org or not units:
-                return bool(units) and not c.org
+            units = [u.strip() for u in ([value] if isinstance(value, str) else value)]
+            if not any(units):
+                return True
+            if c.org or c.department:
+                return False  # a second ORG: kept as it is
+            # "ORG:;Sales" is a department without an organisation name.
             c.org, c.department = units[0], ", ".join(u for u in units[1:] if u)
         elif name in ("TITLE", "NICKNAME", "UID"):
             attr = {"TITLE": "title", "NICKNAME": "nickname", "UID": "uid"}[name]
@@ -123,15 +137,14 @@ class _Builder:
             text = _text(value)
             c.notes = f"{c.notes}\n\n{text}" if c.notes and text else c.notes or text
         elif name == "CATEGORIES":
-            items = value if isinstance(value, list) else [value]
-            c.tags.extend(t for t in (_text(i) for i in items) if t and t not in c.tags)
+            items = [value] if isinstance(value, str) else value
+            c.tags.extend(t for t in (i.strip() for i in items) if t and t not in c.tags)
         else:
             return name in _REGENERATED
         return True
 
     def add_kith(self, prop: Prop) -> bool:
-        c, value = self.contact, prop.value.replace("\\,", ",").replace("\\;", ";")
-        value = value.replace("\\n", "\n").replace("\\\\", "\\")
+        c, value = self.contact, unescape(prop.value)
         if prop.name == "X-KITH-STAGE":
             with contextlib.suppress(ValueError):
                 c.stage = Stage(value)
@@ -146,10 +159,36 @@ class _Builder:
         return True
 
 
+def _valid_base64(prop: Prop, warnings: list[str]) -> bool:
+    """Whether a kept base64 value can decode, its padding mended: a damaged one would make
+    other readers refuse the whole exported file."""
+    if prop.params.get("ENCODING") != ["b"]:
+        return True
+    data = prop.value.rstrip("=")
+    if len(data) % 4 == 1 or "=" in data:
+        warnings.append(f"The {prop.name} line held damaged base64 data and was left out.")
+        return False
+    prop.value = data + "=" * (-len(data) % 4)
+    return True
+
+
+def _keep_fn(c: Contact, fn: str) -> None:
+    """Keep the card's FN: as the name when N is empty and FN names a person, and as the
+    formatted name when it differs from the name Kith would build."""
+    fn = fn.strip()
+    if not fn:
+        return
+    fallbacks = {c.built_name, c.org, c.nickname, *(e.value for e in c.emails)}
+    if c.name.is_empty() and fn not in fallbacks and not _NOT_A_NAME.match(fn):
+        c.name = name_from_text(fn)
+    if fn != c.built_name:
+        c.formatted_name = fn
+
+
 def contact_from_props(  # noqa: PLR0917
     line: int,
     props: list[Prop],
-    values: dict[int, Any],
+    values: dict[int, Value],
     labels: dict[str, str],
     photo: tuple[bytes, str] | None,
     photo_index: int,
@@ -168,11 +207,10 @@ def contact_from_props(  # noqa: PLR0917
         elif i == photo_index and photo is not None:
             if photo[0]:
                 b.contact.photo, b.contact.photo_mime = photo
-        elif prop.name not in _REGENERATED and prop.name != "X-ABLABEL":
+        elif prop.name not in (*_REGENERATED, "X-ABLABEL") and _valid_base64(prop, warnings):
             kept.append(prop)
     c = b.contact
-    if c.name.is_empty() and b.fn and b.fn != c.org:
-        c.name = name_from_text(b.fn)
+    _keep_fn(c, b.fn)
     unused = {p.group.upper() for p in kept if p.group}
     c.extra_vcard = [
         p.content_line()

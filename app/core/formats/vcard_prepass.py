@@ -1,10 +1,11 @@
-"""Bytes-level repair of real vCard files before vobject sees them.
+"""Bytes-level repair of real vCard files before their values are decoded.
 
-Real exports break the standard in ways vobject does not expect: QUOTED-PRINTABLE with soft line
-breaks (also inside a multibyte character), a CHARSET that is wrong or missing, UTF-16, BOMs,
-CR CR LF, folds that split a UTF-8 sequence, lower-case names, bare 2.1 parameters, stray lines,
-base64 blocks that are not indented. The pass works on bytes so that a fold or a soft break is
-joined before anything is decoded, and it is cheap when a line needs no repair.
+Real exports break the standard in ways a strict parser does not expect: QUOTED-PRINTABLE
+with soft line breaks (also inside a multibyte character), a CHARSET that is wrong or missing,
+UTF-16, BOMs, CR CR LF, folds that split a UTF-8 sequence, lower-case names, bare 2.1
+parameters, stray lines, base64 blocks that are not indented. The pass works on bytes so that
+a fold or a soft break is joined before anything is decoded, and it is cheap when a line needs
+no repair. Control characters are dropped here, so that none reaches a stored value.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ from typing import BinaryIO
 from app.core.errors import UserFacingError
 from app.core.formats.limits import Limits
 from app.core.formats.records import ImportProblem
+from app.core.formats.vcard_text import clean
 
 _PROP_START = re.compile(rb"^[A-Za-z][A-Za-z0-9_\-/.]*[;:,]")
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
-_NEWLINES = re.compile(r"\r\n|\r|\n")
+_CONTROL_TEXT = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
+_BAD_NAME = re.compile(r"[^A-Za-z0-9_\-/]")
+# Bytes that text never holds (C0 but TAB, LF, CR; and DEL): many of them mean binary junk.
+_BINARY_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_MAX_BINARY_SHARE = 0.02
 _CJK_MULTIBYTE = ("shift", "sjis", "932", "euc", "gb", "big5", "iso-2022", "ks_c", "cp949")
 
 
@@ -44,7 +51,7 @@ class RawCard:
 class Prop:
     """One content line after repair: name upper-cased, parameters and value decoded.
 
-    `value` is in vCard 3.0 escaped form (newlines as \\n), ready for vobject.
+    `value` is in vCard 3.0 escaped form (newlines as \\n), ready for `decode_value`.
     """
 
     group: str
@@ -234,11 +241,11 @@ def unfold(lines: list[bytes]) -> list[bytes]:
             parts.append(line)
             qp_open = line.endswith(b"=")
             continue
-        if not line.strip() or line.startswith(b"#"):
-            continue  # blank lines end 2.1 base64 blocks; '#' lines are comments
         first = line[:1]
         if out and (first in (b" ", b"\t")):
-            out[-1].append(line[1:])
+            out[-1].append(line[1:])  # a fold, even one of blanks only (a run of spaces)
+        elif not line or line.startswith(b"#"):
+            continue  # empty lines end 2.1 base64 blocks; '#' lines are comments
         elif line[:6].upper() == b"BEGIN:" and out:
             nest = 1
             out[-1].append(_escape_nested(line))
@@ -330,6 +337,8 @@ def parse_line(raw: bytes) -> Prop | None:
                 colon = i
                 break
     head = decode_text(raw[:colon], "")
+    if _CONTROL_TEXT.search(head):
+        head = clean(head)
     value = raw[colon + 1 :]
     semi = head.find(";")
     name, rest = (head, "") if semi < 0 else (head[:semi], head[semi + 1 :])
@@ -337,9 +346,9 @@ def parse_line(raw: bytes) -> Prop | None:
         name, _, extra = name.partition(",")
         rest = f"{extra};{rest}" if rest else extra
     group, _, name = name.rpartition(".")
-    name = name.strip().upper()
-    if not name:
-        return None
+    name, group = name.strip().upper(), group.strip()
+    if _BAD_NAME.search(name) or not name or (group and _BAD_NAME.search(group.replace(".", ""))):
+        return None  # not a property name: binary junk or a broken line
     params: dict[str, list[str]] = {}
     for item in _split_outside_quotes(rest, ";") if rest else ():
         key, eq, val = item.partition("=")
@@ -348,20 +357,30 @@ def parse_line(raw: bytes) -> Prop | None:
             if not key:
                 continue
             key, val = ("ENCODING" if key in _BARE_ENCODINGS else "TYPE"), key
-        values = [_rfc6868(v.strip().strip('"')) for v in _split_outside_quotes(val, ",")]
+        values = [clean(_rfc6868(v.strip().strip('"'))) for v in _split_outside_quotes(val, ",")]
         params.setdefault(key, []).extend(v for v in values if v)
     encoding = params.pop("ENCODING", [""])[0].upper()
     charset = params.pop("CHARSET", [""])[0]
     if encoding in ("QUOTED-PRINTABLE", "QP"):
-        text = _NEWLINES.sub(r"\\n", decode_text(binascii.a2b_qp(value), charset))
+        text = clean(decode_text(binascii.a2b_qp(value), charset), "\\n")
     elif encoding in ("B", "BASE64"):
         params["ENCODING"] = ["b"]
-        text = value.decode("ascii", "replace").replace(" ", "").replace("\t", "")
+        # Only the base64 alphabet: folding blanks go, and so does anything a reader could
+        # take for a line end (a bare CR here once smuggled a second card into an export).
+        text = _NOT_BASE64.sub("", value.decode("ascii", "replace"))
     else:
-        text = decode_text(value, charset)
-        if "\r" in text:  # a bare CR inside a value (Thunderbird)
-            text = _NEWLINES.sub(r"\\n", text)
-    return Prop(group.strip(), name, params, text)
+        # A bare CR inside a value (Thunderbird) is a newline; other controls are dropped.
+        text = clean(decode_text(value, charset), "\\n")
+    return Prop(group, name, params, text)
+
+
+def is_binary(card: RawCard) -> bool:
+    """Whether the card's bytes are mostly not text (binary junk between BEGIN and END)."""
+    size = sum(len(line) for line in card.lines)
+    if not size:
+        return False
+    controls = sum(len(line) - len(line.translate(None, _BINARY_BYTES)) for line in card.lines)
+    return controls > size * _MAX_BINARY_SHARE
 
 
 def card_props(card: RawCard) -> list[Prop]:

@@ -1,4 +1,4 @@
-"""vCard 2.1/3.0/4.0 to Contacts: the repaired values of each card are decoded by vobject.
+"""vCard 2.1/3.0/4.0 to Contacts: the repaired lines of each card, decoded by Kith's own grammar.
 
 Cards are parsed in worker processes when a file is large (about 150 µs a card, while the
 importing process stores the previous chunks); results come back in file order, a chunk at a
@@ -9,87 +9,66 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import ctypes
 import gc
 import itertools
 import logging
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any
-
-from vobject import vcard
-from vobject.icalendar import stringToTextValues
 
 from app.core.formats.limits import Limits
 from app.core.formats.records import ImportProblem, ImportRecord
 from app.core.formats.vcard_labels import apple_label
 from app.core.formats.vcard_mapping import contact_from_props
-from app.core.formats.vcard_prepass import Prop, RawCard, card_props, open_cards
+from app.core.formats.vcard_prepass import Prop, RawCard, card_props, is_binary, open_cards
+from app.core.formats.vcard_text import split, unescape
 
 _log = logging.getLogger(__name__)
 CHUNK = 500
 PARALLEL_FROM = 2000
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_WATCH_SECONDS = 0.5
 Item = ImportRecord | ImportProblem
 
-# What vobject parses; everything else is kept verbatim or read straight from the Prop.
-VOBJECT_PROPS = frozenset(
+# What `decode_value` decodes; everything else is kept verbatim or read straight from the Prop.
+DECODED_PROPS = frozenset(
     {"N", "FN", "NICKNAME", "EMAIL", "TEL", "ADR", "URL", "ORG", "TITLE", "BDAY", "NOTE"}
     | {"ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE", "CATEGORIES", "UID"}
 )
+_COMPOUND = frozenset({"N", "ADR", "ORG"})
 
 
-def _text_values(value: str, separator: str = ",", escapable: str | None = None) -> list[str]:
-    """vobject's `stringToTextValues`, skipped when there is nothing to unescape or split.
+def decode_value(name: str, value: str, version: str) -> str | list[str]:
+    """The value of one property as the user wrote it.
 
-    It walks the value a character at a time; most values have neither a backslash nor a
-    separator, and for those its answer is the value itself.
+    A text, or a list for N, ADR, ORG, CATEGORIES and (3.0/4.0) NICKNAME. Only list
+    properties are split on commas, and only compound ones on semicolons; vobject's grammar
+    split every value on commas and kept the first item (tests/core/formats/
+    test_vobject_values.py states what Kith needs instead).
     """
-    if "\\" not in value and separator not in value:
-        return [value]
-    return list(stringToTextValues(value, listSeparator=separator, charList=escapable))
+    if name in _COMPOUND:
+        return split(value, ";")
+    if name == "CATEGORIES" or (name == "NICKNAME" and version != "2.1"):
+        return split(value, ",")
+    return unescape(value)
 
 
-def _split_fields(value: str) -> list[str | list[str]]:
-    """vobject's `vcard.splitFields`: the `;` fields of N, ADR or ORG, each a text or a list."""
-    fields = []
-    for field in _text_values(value, ";", ";"):
-        items = _text_values(field)
-        fields.append(items[0] if len(items) == 1 else items)
-    return fields
-
-
-def _vobject_value(name: str, value: str) -> Any:
-    """vobject's native value of one property, as its vCard behaviours decode it.
-
-    The pre-pass has already split and repaired the content line, so only vobject's value
-    grammar is needed (structured N/ADR/ORG fields, lists, backslash escapes); building a
-    vobject Component around every card tripled the cost of an import and gave the same values
-    (tests/core/formats/test_vobject_values.py compares the two over the corpus).
-    """
-    if name == "N":
-        return vcard.Name(**dict(zip(vcard.NAME_ORDER, _split_fields(value), strict=False)))
-    if name == "ADR":
-        fields = _split_fields(value)
-        return vcard.Address(**dict(zip(vcard.ADDRESS_ORDER, fields, strict=False)))
-    if name == "ORG":
-        return _split_fields(value)
-    if name == "CATEGORIES":
-        return _text_values(value)
-    return _text_values(value)[0]
-
-
-def _vobject_values(props: list[Prop], warnings: list[str]) -> dict[int, Any]:
-    """vobject's native value of each prop it parses, keyed by the prop's index."""
-    values: dict[int, Any] = {}
-    for i, prop in enumerate(props):
-        if prop.name not in VOBJECT_PROPS:
-            continue
-        try:
-            values[i] = _vobject_value(prop.name, prop.value)
-        except Exception:  # vobject raises many types; a bad line must not cost the whole card
-            warnings.append(f"A {prop.name} line could not be read and was left out.")
-    return values
+def _decoded_values(props: list[Prop]) -> dict[int, str | list[str]]:
+    """The decoded value of each prop `decode_value` knows, keyed by the prop's index."""
+    version = next((p.value.strip() for p in props if p.name == "VERSION"), "")
+    return {
+        i: decode_value(prop.name, prop.value, version)
+        for i, prop in enumerate(props)
+        if prop.name in DECODED_PROPS
+    }
 
 
 def _photo(prop: Prop, limits: Limits, warnings: list[str]) -> tuple[bytes, str] | None:
@@ -130,10 +109,16 @@ def parse_card(card: RawCard, region: str, limits: Limits) -> Item:
 def _parse_card(card: RawCard, region: str, limits: Limits) -> Item:
     if card.problem:
         return ImportProblem(card.line, card.problem)
+    if is_binary(card):
+        return ImportProblem(
+            card.line, "This card holds no readable text (binary data); it was skipped."
+        )
     warnings = list(card.warnings)
     props = card_props(card)
-    labels = {p.group.upper(): apple_label(p.value) for p in props if p.name == "X-ABLABEL"}
-    values = _vobject_values(props, warnings)
+    labels = {
+        p.group.upper(): apple_label(unescape(p.value)) for p in props if p.name == "X-ABLABEL"
+    }
+    values = _decoded_values(props)
     photo: tuple[bytes, str] | None = None
     photo_index = -1
     for i, prop in enumerate(props):
@@ -156,8 +141,44 @@ def parse_chunk(cards: list[RawCard | ImportProblem], region: str, limits: Limit
             gc.enable()
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     gc.freeze()  # modules imported so far are never garbage: keep the collector off them
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the importing process `parent` ends, even by kill -9.
+
+    A killed parent cannot shut its pool down; left alone, its workers (about 76 MB each)
+    would wait forever for work. On Linux the kernel sends SIGKILL when the worker's own parent
+    dies; a thread also watches `parent` itself, on every platform and for the case where the
+    worker's parent is a forkserver rather than the importing process.
+    """
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch, args=(parent,), name="kith-parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (macOS): os.kill said it exists
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 def read_vcards(path: Path, region: str, limits: Limits, workers: int | None) -> Iterator[Item]:
@@ -180,7 +201,9 @@ def read_vcards(path: Path, region: str, limits: Limits, workers: int | None) ->
         return
     chunks = itertools.chain(_chunks(iter(first)), _chunks(cards))
     context = get_context("forkserver" if "forkserver" in get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(nworkers, mp_context=context, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(
+        nworkers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
         pending: list[Future[list[Item]]] = []
         for chunk in chunks:
             pending.append(pool.submit(parse_chunk, chunk, region, limits))

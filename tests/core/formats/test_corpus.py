@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.core.domain.contact import Name
 from app.core.domain.dates import PartialDate
 from app.core.domain.serialise import contact_to_dict
 from app.core.formats import ImportProblem, ImportRecord, read_records
@@ -156,3 +157,80 @@ def test_thunderbird_quoted_cells_with_newlines() -> None:
     records = _records("csv/thunderbird/tb-export.csv")
     assert records[1].contact.custom["Custom 4"] == "custom\n4"
     assert records[1].contact.notes == "here's some unicode text…"
+
+
+# Values, not counts: what each file says, as the user reads it in the file.
+
+
+def _raw_value(rel: str, prefix: str) -> str:
+    """The text after `prefix` on the one line of a corpus file that starts with it."""
+    (line,) = [
+        line for line in (CORPUS / rel).read_text("utf-8").splitlines() if line.startswith(prefix)
+    ]
+    return line.removeprefix(prefix)
+
+
+def test_outlook_note_keeps_every_character() -> None:
+    rel = "vcf/ez-vcard/John_Doe_MS_OUTLOOK.vcf"
+    (record,) = _records(rel)
+    c = record.contact
+    assert c.notes == _raw_value(rel, "NOTE:")
+    assert len(c.notes) == 731  # the whole NOTE line of the file (the issue counted 788)
+    assert c.notes.endswith("SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.")
+    assert (c.org, c.department, c.title, c.nickname) == (
+        "IBM",
+        "Accounting",
+        "Money Counter",
+        "Johny",
+    )
+    assert c.addresses[1].street == "Silicon Alley 5,"
+    assert c.formatted_name == "Mr. John Richter James Doe Sr."
+
+
+def test_outlook_2003_org_keeps_its_comma_and_fn() -> None:
+    (record,) = _records("vcf/ez-vcard/outlook-2003.vcf")
+    c = record.contact
+    assert (c.org, c.department) == ("Company, The", "TheDepartment")
+    assert (c.title, c.nickname, c.formatted_name) == ("The Job Title", "Joey", "John Doe III")
+    assert c.addresses[0].extended == "TheOffice"
+
+
+def test_evolution_escaped_commas_in_n_org_and_note() -> None:
+    (record,) = _records("vcf/ez-vcard/John_Doe_EVOLUTION.vcf")
+    c = record.contact
+    assert c.name.middle == "Richter, James"
+    assert c.formatted_name == "Mr. John Richter, James Doe Sr."
+    assert (c.org, c.department) == ("IBM", "Accounting, Dungeon")
+    assert c.notes.startswith(
+        'THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"'
+    )
+    assert "SOFTWARE, EVEN IF ADVISED" in c.notes and "\\" not in c.notes
+    assert c.addresses[0].po_box == "ASB-123"
+
+
+def test_latin1_fn_with_a_comma_is_the_formatted_name() -> None:
+    (record,) = _records("vcf/tine20/label-comma-latin1.vcf")
+    c = record.contact
+    assert (c.name.given, c.name.family, c.formatted_name) == ("Falk", "München", "München, Falk")
+    assert [a.city for a in c.addresses] == ["Bad Vilbel", "Düsseldorf"]
+
+
+def test_vcard_21_escaped_semicolon_in_org_and_two_notes() -> None:
+    (record,) = _records("vcf/aosp/v21_complicated.vcf")
+    c = record.contact
+    assert (c.formatted_name, c.name.family, c.name.given) == ("Joe Due", "Gump", "Forrest")
+    assert (c.org, c.department) == ("Gump Shrimp Co.", "Sales Dept.;Manager, Fish keeper")
+    assert c.notes.startswith("The following note is the example from RFC 2045.\n\nNow's the time")
+
+
+def test_outlook_2003_extended_address_line() -> None:
+    (record,) = _records("vcf/ical4j/outlook2003-antoni.vcf")
+    c = record.contact
+    assert c.name == Name("Herr", "Antoni", "Jozef", "Mylka", "jun.")
+    work = c.addresses[0]
+    assert (work.extended, work.street, work.city) == (
+        "3.10",
+        "Trippstadter Str. 122",
+        "Kaiserslautern",
+    )
+    assert c.notes == "These are some notes about antoni."
