@@ -197,7 +197,7 @@ def test_file_and_disk_errors_are_sentences(kith: CliRunner, tmp_path: Path) -> 
     folder = tmp_path / "a folder"
     folder.mkdir()
     result = kith("export", "-o", str(folder))
-    assert_sentence(result, f"Kith could not use {folder}: that is a folder")
+    assert_sentence(result, f"{folder} is a folder; choose a file name for the export")
     assert "Zelda" not in result.stderr
 
 
