@@ -13,7 +13,7 @@ from app.core.errors import UserFacingError
 from app.core.services.contacts import ContactService
 from app.core.storage import backup
 from app.core.storage.database import Database
-from app.core.storage.keys import KeyStore
+from app.core.storage.keys import KeyStore, passphrase_key
 from app.core.storage.unlock import change_passphrase
 
 NEW_PASSPHRASE_ENV = "KITH_NEW_PASSPHRASE"
@@ -53,8 +53,21 @@ def run_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def run_restore(db: Database, args: argparse.Namespace) -> int:
-    """Restore a backup over the database."""
-    backup.restore(db, Path(args.file).expanduser())
+    """Restore a backup over the database.
+
+    A backup made before a change of passphrase opens with the passphrase it was made under:
+    from KITH_BACKUP_PASSPHRASE, else asked for on the terminal.
+    """
+    source = Path(args.file).expanduser()
+    try:
+        backup.restore(db, source)
+    except backup.BackupKeyError:
+        old = os.environ.pop(backup.BACKUP_PASSPHRASE_ENV, None)
+        if old is None:
+            if not sys.stdin.isatty():
+                raise
+            old = getpass.getpass(f"Passphrase {source.name} was made under: ")
+        backup.restore(db, source, passphrase_key(old))
     print(f"Restored {args.file}; the previous state is kept in {db.path.parent / 'backups'}.")
     return 0
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from app.core.errors import UserFacingError, WrongKeyError
+from app.core.storage.damage import DamagedDatabaseError, damaged_message, key_verifies_pages
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,19 @@ CACHE_KIB = 65536
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 WRITE_OPTION = "kith_write"
 """Execution option that marks a connection's transaction as a write."""
+BUSY_TIMEOUT_MS = 2000
+"""How long SQLite waits for a lock before Kith tells the user that it is waiting."""
+WRITE_WAIT_S = 600.0
+"""How long a writer waits for another Kith's write (a large import) before giving up."""
+WAITING_TO_WRITE = "Waiting for another Kith to finish writing..."
+
+Notice = Callable[[str], None]
+"""Tells the user why nothing seems to happen (the CLI prints it on stderr)."""
+
+
+def notice_on_stderr(message: str) -> None:
+    """The default `Notice`: a line on standard error, as the command line shows it."""
+    print(f"kith: {message}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -83,7 +100,7 @@ def apply_key(conn: Any, key: DatabaseKey) -> None:
 
 def _set_pragmas(conn: Any) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA synchronous = FULL")
@@ -95,17 +112,51 @@ def connect_raw(path: Path, key: DatabaseKey) -> Any:
     try:
         apply_key(conn, key)
         _set_pragmas(conn)
+    except WrongKeyError:
+        conn.close()
+        # SQLCipher says the same of a wrong key and of a damaged first page.
+        if key_verifies_pages(path, key):
+            raise DamagedDatabaseError(damaged_message(path)) from None
+        raise
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def make_engine(path: Path, key: DatabaseKey, *, pool_size: int = 2) -> Engine:
+def _is_busy(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+def begin_write(conn: Any, notice: Notice, wait: float = WRITE_WAIT_S) -> None:
+    """`BEGIN IMMEDIATE`, waiting as long as another Kith writes; the user is told after 2 s.
+
+    Raises:
+        sqlcipher.OperationalError: still locked after `wait` seconds.
+    """
+    start = time.monotonic()
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlcipher.OperationalError as exc:
+            # busy_timeout has already waited BUSY_TIMEOUT_MS inside SQLite.
+            if not _is_busy(exc) or time.monotonic() - start > wait:
+                raise
+        if not told:
+            notice(WAITING_TO_WRITE)
+            told = True
+
+
+def make_engine(
+    path: Path, key: DatabaseKey, *, pool_size: int = 2, notice: Notice = notice_on_stderr
+) -> Engine:
     """An engine whose connections are keyed SQLCipher connections to `path`.
 
     Connections are kept in a small pool: with a passphrase every new connection pays the key
-    derivation (about 85 ms).
+    derivation (about 85 ms). `notice` is told when a writer waits for another Kith.
     """
     engine = create_engine(
         "sqlite://",
@@ -122,8 +173,10 @@ def make_engine(path: Path, key: DatabaseKey, *, pool_size: int = 2) -> Engine:
         # write lock up front (BEGIN IMMEDIATE) so two of them wait instead of failing
         # mid-way; readers begin deferred and never hold the lock, so WAL lets them run
         # beside a writer.
-        writing = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if conn.get_execution_options().get(WRITE_OPTION, False):
+            begin_write(conn.connection.driver_connection, notice)
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -149,9 +202,15 @@ def is_plain_sqlite(path: Path) -> bool:
         return False
 
 
+_DAMAGED = ("malformed", "not a database", "vtable constructor failed", "hmac")
+"""What SQLite and SQLCipher say of a page that is damaged (once the key has opened page 1)."""
+
+
 def explain_sqlite_error(exc: BaseException, path: Path) -> UserFacingError | None:
     """The sentence for an SQLite error the user can act on, or None for a bug."""
     message = str(exc).lower()
+    if any(m in message for m in _DAMAGED):
+        return DamagedDatabaseError(damaged_message(path))
     if "disk is full" in message or "disk i/o error" in message:
         return UserFacingError(
             f"Kith could not write to {path}: the disk is full or failing. "
