@@ -39,9 +39,7 @@ def test_backup_taken_before_a_passphrase_change_restores(
     refused = kith("restore", str(old), passphrase="a new one")
     assert refused.returncode == 1
     assert "KITH_BACKUP_PASSPHRASE" in refused.stderr and "Traceback" not in refused.stderr
-    restored = kith(
-        "restore", str(old), passphrase="a new one", KITH_BACKUP_PASSPHRASE=PASSPHRASE
-    )
+    restored = kith("restore", str(old), passphrase="a new one", KITH_BACKUP_PASSPHRASE=PASSPHRASE)
     assert restored.returncode == 0, restored
     listed = kith("list", "--json", passphrase="a new one")
     assert listed.returncode == 0, listed

@@ -114,7 +114,7 @@ def test_two_writers_wait_for_each_other_and_lose_nothing(db_path: Path, tmp_pat
     importing = kith_popen(db_path, "import", str(cards))
     _wait_until_writing(db_path)
     adding = kith_popen(db_path, "add", "--given", "Second", "--family", "Writer")
-    add_out, add_err = adding.communicate(timeout=300)
+    _, add_err = adding.communicate(timeout=300)
     imp_out, imp_err = importing.communicate(timeout=300)
     assert importing.returncode == 0, imp_err
     assert adding.returncode == 0, add_err

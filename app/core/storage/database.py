@@ -15,7 +15,6 @@ from sqlalchemy.exc import DBAPIError
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage import migrate
 from app.core.storage.db_lock import DatabaseLock
-from app.core.storage.partial_files import sweep
 from app.core.storage.engine import (
     WRITE_OPTION,
     DatabaseKey,
@@ -28,6 +27,7 @@ from app.core.storage.engine import (
     make_engine,
     notice_on_stderr,
 )
+from app.core.storage.partial_files import sweep
 from app.core.storage.schema import APPLICATION_ID
 
 log = logging.getLogger(__name__)

@@ -26,9 +26,7 @@ WAIT_NOTICE_S = 2.0
 Notice = Callable[[str], None]
 """Tells the user something while they wait (the CLI prints it on stderr)."""
 
-IN_USE = (
-    "Kith is open on this database in another window or command; close it and try again."
-)
+IN_USE = "Kith is open on this database in another window or command; close it and try again."
 
 
 def lock_path(db_path: Path) -> Path:
