@@ -8,7 +8,7 @@ which keeps a 100,000-contact import from writing every contact twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -16,6 +16,9 @@ from sqlalchemy import Connection
 from app.core.domain.contact import Contact
 from app.core.domain.serialise import contact_from_dict, contact_to_dict
 from app.core.storage import contacts_repo
+
+CHUNK = 2000
+"""Journal rows handled at a time by undo and redo."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,29 +103,53 @@ def first_undone(conn: Connection) -> Operation | None:
     return _operation(conn, undone=True)
 
 
+def _entries(
+    conn: Connection, op_id: int, *, created: bool, descending: bool = False
+) -> Iterator[list[tuple[int, int, str | None, str | None]]]:
+    """An operation's journal rows, a chunk at a time (an import has one per contact).
+
+    Keyset paging: each chunk is read whole before the caller writes, so no cursor stays open
+    on a table the caller changes, and memory holds one chunk, not the operation.
+    """
+    condition = "before IS NULL" if created else "before IS NOT NULL"
+    order, compare = ("DESC", "<") if descending else ("ASC", ">")
+    last = (1 << 62) if descending else -1
+    while True:
+        rows = conn.exec_driver_sql(
+            f"SELECT id, contact_id, before, after FROM journal WHERE op_id = ? AND {condition} "
+            f"AND id {compare} ? ORDER BY id {order} LIMIT ?",
+            (op_id, last, CHUNK),
+        ).all()
+        if not rows:
+            return
+        yield [(int(r[0]), int(r[1]), r[2], r[3]) for r in rows]
+        last = int(rows[-1][0])
+
+
 def undo(conn: Connection) -> Reversal | None:
-    """Reverse the last operation that is not undone; None when there is nothing to undo."""
+    """Reverse the last operation that is not undone; None when there is nothing to undo.
+
+    Contacts the operation created are snapshotted into their journal rows (so that redo can
+    bring them back exactly) and removed a chunk at a time: undoing a million-contact import
+    holds one chunk in memory, and the pages freed by each chunk hold the next one's snapshots.
+    """
     op = last_done(conn)
     if op is None:
         return None
     result = Reversal(op)
-    entries = conn.exec_driver_sql(
-        "SELECT id, contact_id, before, after FROM journal WHERE op_id = ? ORDER BY id DESC",
-        (op.id,),
-    ).all()
-    created = [(entry_id, cid) for entry_id, cid, before, _ in entries if before is None]
-    if created:
-        # Keep what undo removes, so that redo can bring it back exactly.
-        current = {c.id: c for c in contacts_repo.get_many(conn, [cid for _, cid in created])}
+    for chunk in _entries(conn, op.id, created=True, descending=True):
+        ids = [cid for _, cid, _, _ in chunk]
+        current = {c.id: c for c in contacts_repo.get_many(conn, ids)}
         conn.exec_driver_sql(
             "UPDATE journal SET after = ? WHERE id = ?",
-            [(_dump(current.get(cid)), entry_id) for entry_id, cid in created],
+            [(_dump(current.get(cid)), entry_id) for entry_id, cid, _, _ in chunk],
         )
-        contacts_repo.remove(conn, [cid for _, cid in created])
-        result.removed = [cid for _, cid in created]
-    for _, cid, before, _ in entries:
-        snapshot = _load(before)
-        if snapshot is not None:
+        contacts_repo.remove(conn, ids)
+        result.removed += ids
+    for chunk in _entries(conn, op.id, created=False, descending=True):
+        for _, cid, before, _ in chunk:
+            snapshot = _load(before)
+            assert snapshot is not None
             contacts_repo.replace(conn, snapshot)
             result.changed.append(cid)
     contacts_repo.delete_unused_tags(conn)
@@ -131,22 +158,34 @@ def undo(conn: Connection) -> Reversal | None:
 
 
 def redo(conn: Connection) -> Reversal | None:
-    """Apply again the earliest undone operation; None when there is nothing to redo."""
+    """Apply again the earliest undone operation; None when there is nothing to redo.
+
+    Contacts an import created come back as that import's (their `import_op`), so its segment
+    fills again; their snapshots are dropped once they are stored again.
+    """
     op = first_undone(conn)
     if op is None:
         return None
     result = Reversal(op)
-    entries = conn.exec_driver_sql(
-        "SELECT contact_id, before, after FROM journal WHERE op_id = ? ORDER BY id", (op.id,)
-    ).all()
-    for cid, before, after in entries:
-        snapshot = _load(after)
-        if snapshot is None:
-            contacts_repo.remove(conn, [cid])
-            result.removed.append(cid)
-            continue
-        contacts_repo.replace(conn, snapshot)
-        (result.added if before is None else result.changed).append(cid)
+    import_op = op.id if op.kind == "import" else None
+    for chunk in _entries(conn, op.id, created=True):
+        contacts = [c for c in (_load(after) for _, _, _, after in chunk) if c is not None]
+        ids = [c.id for c in contacts if c.id is not None]
+        contacts_repo.remove(conn, ids)
+        contacts_repo.insert_many(conn, contacts, import_op)
+        result.added += ids
+    conn.exec_driver_sql(
+        "UPDATE journal SET after = NULL WHERE op_id = ? AND before IS NULL", (op.id,)
+    )
+    for chunk in _entries(conn, op.id, created=False):
+        for _, cid, _, after in chunk:
+            snapshot = _load(after)
+            if snapshot is None:
+                contacts_repo.remove(conn, [cid])
+                result.removed.append(cid)
+                continue
+            contacts_repo.replace(conn, snapshot)
+            result.changed.append(cid)
     contacts_repo.delete_unused_tags(conn)
     conn.exec_driver_sql("UPDATE operations SET undone = 0 WHERE id = ?", (op.id,))
     return result
