@@ -106,24 +106,47 @@ def first_undone(conn: Connection) -> Operation | None:
 def _entries(
     conn: Connection, op_id: int, *, created: bool, descending: bool = False
 ) -> Iterator[list[tuple[int, int, str | None, str | None]]]:
-    """An operation's journal rows, a chunk at a time (an import has one per contact).
+    """An operation's journal rows as they stand now, a chunk at a time.
 
-    Keyset paging: each chunk is read whole before the caller writes, so no cursor stays open
-    on a table the caller changes, and memory holds one chunk, not the operation.
+    Keyset paging over the ids there are when it starts (rows the caller adds meanwhile are not
+    visited): each chunk is read whole before the caller writes, so no cursor stays open on a
+    table the caller changes, and memory holds one chunk, not the operation.
     """
     condition = "before IS NULL" if created else "before IS NOT NULL"
-    order, compare = ("DESC", "<") if descending else ("ASC", ">")
-    last = (1 << 62) if descending else -1
+    low, high = conn.exec_driver_sql(
+        "SELECT min(id), max(id) FROM journal WHERE op_id = ?", (op_id,)
+    ).one()
+    if low is None:
+        return
+    order, bound = ("DESC", "id >= ? AND id < ?") if descending else ("ASC", "id > ? AND id <= ?")
+    window = [int(low), int(high) + 1] if descending else [int(low) - 1, int(high)]
     while True:
         rows = conn.exec_driver_sql(
             f"SELECT id, contact_id, before, after FROM journal WHERE op_id = ? AND {condition} "
-            f"AND id {compare} ? ORDER BY id {order} LIMIT ?",
-            (op_id, last, CHUNK),
+            f"AND {bound} ORDER BY id {order} LIMIT ?",
+            (op_id, *window, CHUNK),
         ).all()
         if not rows:
             return
         yield [(int(r[0]), int(r[1]), r[2], r[3]) for r in rows]
-        last = int(rows[-1][0])
+        window[1 if descending else 0] = int(rows[-1][0])
+
+
+def _rewrite_created(
+    conn: Connection, op_id: int, entry_ids: list[int], rows: list[tuple[int, str | None]]
+) -> None:
+    """Write created contacts' journal rows again, with (or without) their snapshots.
+
+    New rows, not updated ones: a row that grows from nothing to a snapshot, or shrinks back,
+    in place leaves its pages half empty, and the file grew by the snapshots' size at each undo
+    and redo. Rows written anew fill pages, and the rows deleted free theirs for the next chunk.
+    """
+    marks = ",".join("?" * len(entry_ids))
+    conn.exec_driver_sql(f"DELETE FROM journal WHERE id IN ({marks})", tuple(entry_ids))
+    conn.exec_driver_sql(
+        "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, NULL, ?)",
+        [(op_id, cid, after) for cid, after in rows],
+    )
 
 
 def undo(conn: Connection) -> Reversal | None:
@@ -140,11 +163,10 @@ def undo(conn: Connection) -> Reversal | None:
     for chunk in _entries(conn, op.id, created=True, descending=True):
         ids = [cid for _, cid, _, _ in chunk]
         current = {c.id: c for c in contacts_repo.get_many(conn, ids)}
-        conn.exec_driver_sql(
-            "UPDATE journal SET after = ? WHERE id = ?",
-            [(_dump(current.get(cid)), entry_id) for entry_id, cid, _, _ in chunk],
-        )
+        # Removed first, so that the snapshots take the pages the contacts free.
         contacts_repo.remove(conn, ids)
+        snapshots = [(cid, _dump(current.get(cid))) for cid in ids]
+        _rewrite_created(conn, op.id, [e[0] for e in chunk], snapshots)
         result.removed += ids
     for chunk in _entries(conn, op.id, created=False, descending=True):
         for _, cid, before, _ in chunk:
@@ -171,12 +193,11 @@ def redo(conn: Connection) -> Reversal | None:
     for chunk in _entries(conn, op.id, created=True):
         contacts = [c for c in (_load(after) for _, _, _, after in chunk) if c is not None]
         ids = [c.id for c in contacts if c.id is not None]
+        # The snapshots go first, so that the contacts take the pages they free.
+        _rewrite_created(conn, op.id, [e[0] for e in chunk], [(e[1], None) for e in chunk])
         contacts_repo.remove(conn, ids)
         contacts_repo.insert_many(conn, contacts, import_op)
         result.added += ids
-    conn.exec_driver_sql(
-        "UPDATE journal SET after = NULL WHERE op_id = ? AND before IS NULL", (op.id,)
-    )
     for chunk in _entries(conn, op.id, created=False):
         for _, cid, _, after in chunk:
             snapshot = _load(after)
