@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.domain.contact import Contact, Email  # noqa: E402
-from app.core.services import importer  # noqa: E402
-from app.core.services.contacts import ContactService  # noqa: E402
-from app.core.storage import contacts_repo, journal  # noqa: E402
-from app.core.storage.database import Database  # noqa: E402
-from app.core.storage.engine import DatabaseKey  # noqa: E402
-from bench.bench_store import generate  # noqa: E402
-from bench.vcard_gen import write_vcards  # noqa: E402
+from app.core.domain.contact import Contact, Email
+from app.core.services import importer
+from app.core.services.contacts import ContactService
+from app.core.storage import contacts_repo, journal
+from app.core.storage.database import Database
+from app.core.storage.engine import DatabaseKey
+from bench.bench_store import generate
+from bench.vcard_gen import write_vcards
 
 KEY = DatabaseKey(raw=bytes(range(32)))
 BATCH = 2000
