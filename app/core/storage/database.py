@@ -18,6 +18,7 @@ from app.core.storage.db_lock import DatabaseLock
 from app.core.storage.engine import (
     WRITE_OPTION,
     DatabaseKey,
+    DiskFullError,
     Notice,
     connect_raw,
     create_private_file,
@@ -58,6 +59,7 @@ class Database:
         sweep(path.parent)
         sweep(path.parent / "backups")
         self._identity = _identity(path)
+        self._exclusive = False
         self._engine = self._make_engine()
         self._replaced_callbacks: list[Callable[[], None]] = []
 
@@ -65,7 +67,23 @@ class Database:
         self.notice(message)
 
     def _make_engine(self) -> Engine:
-        return make_engine(self.path, self._key, notice=self._notify)
+        return make_engine(self.path, self._key, notice=self._notify, exclusive=self._exclusive)
+
+    def _open_on_a_full_disk(self) -> None:
+        """Reopen in exclusive locking mode, which reads without the shared-memory file.
+
+        On a full disk SQLite cannot size that file, and every read fails; exclusive mode
+        keeps the WAL index in memory instead. Writes still fail with a sentence (the WAL
+        cannot grow) and change nothing. Another Kith waits while this one has the file.
+        """
+        log.info("the disk is full: opening the database in exclusive mode to read it")
+        self._notify(
+            "The disk holding the database is full: Kith can read it, but nothing can be "
+            "changed until some space is freed."
+        )
+        self._engine.dispose()
+        self._exclusive = True
+        self._engine = self._make_engine()
 
     def on_replaced(self, callback: Callable[[], None]) -> None:
         """Call `callback` (on the thread that noticed) after the file was replaced and reopened."""
@@ -148,9 +166,14 @@ class Database:
             )
         db = cls(path, key)
         try:
-            # The pool keeps this first keyed connection: the key is derived once, not twice.
-            with db.read() as conn:
-                app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            try:
+                # The pool keeps this first keyed connection: the key is derived once, not twice.
+                with db.read() as conn:
+                    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            except DiskFullError:
+                db._open_on_a_full_disk()
+                with db.read() as conn:
+                    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
             if app_id != APPLICATION_ID:
                 raise NotKithDatabaseError(
                     f"{path} is an SQLCipher database but not a Kith database; "

@@ -79,8 +79,16 @@ class DatabaseKey:
         return "'" + self.passphrase.replace("'", "''") + "'"
 
 
-def apply_key(conn: Any, key: DatabaseKey) -> None:
+class DiskFullError(UserFacingError):
+    """The disk holding the database is full (or failing): nothing could be written."""
+
+
+def apply_key(conn: Any, key: DatabaseKey, *, exclusive: bool = False) -> None:
     """Key a fresh DBAPI connection and check the key opens the file.
+
+    `exclusive` opens in exclusive locking mode, which keeps the WAL index in this process's
+    memory instead of the shared-memory file beside the database: on a full disk that file
+    cannot grow, and without this not even reading works.
 
     Raises:
         WrongKeyError: the key does not decrypt the file (or it is not a database).
@@ -88,6 +96,8 @@ def apply_key(conn: Any, key: DatabaseKey) -> None:
     # SQLCipher would otherwise print its own decryption errors on stderr for a wrong key.
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {key.pragma_value()}")
+    if exclusive:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as exc:
@@ -106,11 +116,11 @@ def _set_pragmas(conn: Any) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def connect_raw(path: Path, key: DatabaseKey) -> Any:
+def connect_raw(path: Path, key: DatabaseKey, *, exclusive: bool = False) -> Any:
     """A keyed DBAPI connection in autocommit mode (SQLAlchemy issues BEGIN itself)."""
     conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
-        apply_key(conn, key)
+        apply_key(conn, key, exclusive=exclusive)
         _set_pragmas(conn)
     except WrongKeyError:
         conn.close()
@@ -151,20 +161,26 @@ def begin_write(conn: Any, notice: Notice, wait: float = WRITE_WAIT_S) -> None:
 
 
 def make_engine(
-    path: Path, key: DatabaseKey, *, pool_size: int = 2, notice: Notice = notice_on_stderr
+    path: Path,
+    key: DatabaseKey,
+    *,
+    pool_size: int = 2,
+    notice: Notice = notice_on_stderr,
+    exclusive: bool = False,
 ) -> Engine:
     """An engine whose connections are keyed SQLCipher connections to `path`.
 
     Connections are kept in a small pool: with a passphrase every new connection pays the key
-    derivation (about 85 ms). `notice` is told when a writer waits for another Kith.
+    derivation (about 85 ms). `notice` is told when a writer waits for another Kith. An
+    `exclusive` engine (for a full disk) has one connection, in exclusive locking mode.
     """
     engine = create_engine(
         "sqlite://",
         module=sqlcipher,
-        creator=lambda: connect_raw(path, key),
+        creator=lambda: connect_raw(path, key, exclusive=exclusive),
         poolclass=QueuePool,
-        pool_size=pool_size,
-        max_overflow=2,
+        pool_size=1 if exclusive else pool_size,
+        max_overflow=0 if exclusive else 2,
     )
 
     @event.listens_for(engine, "begin")
@@ -212,7 +228,7 @@ def explain_sqlite_error(exc: BaseException, path: Path) -> UserFacingError | No
     if any(m in message for m in _DAMAGED):
         return DamagedDatabaseError(damaged_message(path))
     if "disk is full" in message or "disk i/o error" in message:
-        return UserFacingError(
+        return DiskFullError(
             f"Kith could not write to {path}: the disk is full or failing. "
             "Free some space and try again; nothing was changed."
         )
