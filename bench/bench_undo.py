@@ -76,7 +76,7 @@ def child(step: str, path: Path, cards: Path | None) -> None:
     if step == "preview":
         assert cards is not None
         db = Database.open(path, KEY)
-        plan = importer.preview(db, cards, region="GB", keep_records=False)
+        plan = importer.preview(db, cards, region="GB", keep_records=False, all_rows=False)
         assert plan.new > 0
     else:
         db = Database.open(path, KEY)

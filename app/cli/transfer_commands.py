@@ -79,11 +79,14 @@ def run_import(db: Database, args: argparse.Namespace) -> int:
         path = Path(name).expanduser()
         result: importer.ImportResult | None = None
         if args.dry_run:
-            plan = importer.preview(db, path, format=args.format, region=region, keep_records=False)
+            plan = importer.preview(
+                db, path, format=args.format, region=region, keep_records=False,
+                all_rows=args.json,
+            )  # fmt: skip
         else:
             on_match = importer.OnMatch(args.on_match)
             plan, result = importer.run(
-                db, path, format=args.format, region=region, on_match=on_match
+                db, path, format=args.format, region=region, on_match=on_match, all_rows=False
             )
         report = _report(plan, result, per_record=args.json)
         reports.append(report)

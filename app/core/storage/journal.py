@@ -231,7 +231,9 @@ def redo(conn: Connection) -> Reversal | None:
         ids = [c.id for c in contacts if c.id is not None]
         # The snapshots go first, so that the contacts take the pages they free.
         _rewrite_created(conn, op.id, [e[0] for e in chunk], [(e[1], None) for e in chunk])
-        contacts_repo.remove(conn, ids)
+        # Only what is there: deleting an absent id from the contentless search index still
+        # writes a tombstone into it.
+        contacts_repo.remove(conn, [i for i in ids if contacts_repo.exists(conn, i)])
         contacts_repo.insert_many(conn, contacts, import_op)
         result.added += ids
     for chunk in _entries(conn, op.id, created=False):
