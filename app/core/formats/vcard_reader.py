@@ -12,6 +12,9 @@ import binascii
 import gc
 import itertools
 import logging
+import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
@@ -156,8 +159,22 @@ def parse_chunk(cards: list[RawCard | ImportProblem], region: str, limits: Limit
             gc.enable()
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     gc.freeze()  # modules imported so far are never garbage: keep the collector off them
+    # A killed importer (kill -9) cannot shut its pool down, and a worker holds its own queue's
+    # write end, so it would wait for work for ever: it watches the importer instead.
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass  # alive, though no longer ours to signal
 
 
 def read_vcards(path: Path, region: str, limits: Limits, workers: int | None) -> Iterator[Item]:
@@ -180,7 +197,9 @@ def read_vcards(path: Path, region: str, limits: Limits, workers: int | None) ->
         return
     chunks = itertools.chain(_chunks(iter(first)), _chunks(cards))
     context = get_context("forkserver" if "forkserver" in get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(nworkers, mp_context=context, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(
+        nworkers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
         pending: list[Future[list[Item]]] = []
         for chunk in chunks:
             pending.append(pool.submit(parse_chunk, chunk, region, limits))
