@@ -58,6 +58,10 @@ def test_restore_refuses_while_a_window_holds_the_database(
         assert result.returncode == 1, result
         assert "open on this database in another window or command" in result.stderr
         assert "Traceback" not in result.stderr
+        # Re-keying under the window would leave it reading every page as damaged.
+        rekeyed = kith("change-passphrase", KITH_NEW_PASSPHRASE="another one")
+        assert rekeyed.returncode == 1, rekeyed
+        assert "open on this database in another window or command" in rekeyed.stderr
         holder.stdin.write("add\n")
         holder.stdin.flush()
         assert holder.stdout.readline().strip() == "added"

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage import migrate
-from app.core.storage.db_lock import DatabaseLock
+from app.core.storage.db_lock import IN_USE, DatabaseLock
 from app.core.storage.engine import (
     WRITE_OPTION,
     DatabaseKey,
@@ -232,15 +232,27 @@ class Database:
             raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
 
     def rekey(self, new_key: DatabaseKey) -> None:
-        """Re-encrypt the whole file under `new_key` (PRAGMA rekey)."""
-        self._engine.dispose()
-        raw = connect_raw(self.path, self._key)
+        """Re-encrypt the whole file under `new_key` (PRAGMA rekey).
+
+        Another Kith with the file open would go on with the old key and read every page as
+        damaged, so this needs the database to itself, as a restore does.
+
+        Raises:
+            UserFacingError: another Kith has the database open.
+        """
+        if not self.lock.try_exclusive():
+            raise UserFacingError(IN_USE)
         try:
-            raw.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+            self._engine.dispose()
+            raw = connect_raw(self.path, self._key)
+            try:
+                raw.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+            finally:
+                raw.close()
+            self._key = new_key
+            self._engine = self._make_engine()
         finally:
-            raw.close()
-        self._key = new_key
-        self._engine = self._make_engine()
+            self.lock.share()
 
     def integrity_problems(self) -> list[str]:
         """What `integrity_check` and `cipher_integrity_check` report (empty when sound)."""
