@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from app.cli import contact_commands, store_commands, transfer_commands
 from app.core.errors import UserFacingError
 from app.core.paths import database_path
+from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database
 from app.core.storage.keys import KeyStore, passphrase_from_env
 from app.core.storage.unlock import unlock
@@ -65,7 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        db = open_database(args)
+        try:
+            db = open_database(args)
+        except DamagedDatabaseError as damage:
+            # `kith restore` is the way out of a damaged database, so it must not need to open it.
+            if getattr(args, "run_damaged", None) is None:
+                raise
+            return int(args.run_damaged(damage, args))
         try:
             return int(args.run(db, args))
         finally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PASSPHRASE, CliRunner
 from tests.integration.store_helpers import fill, flip_bytes, sound_count
 
@@ -83,3 +85,22 @@ def test_a_truncated_backup_is_refused_with_a_sentence(
     assert result.returncode == 1, result
     assert "damaged or incomplete" in result.stderr and "Traceback" not in result.stderr
     assert sound_count(db_path) == 2000
+
+
+@pytest.mark.parametrize("offset", [100, 1_000_000], ids=["first page", "a later page"])
+def test_a_damaged_database_can_be_restored_and_is_kept(
+    kith: CliRunner, db_path: Path, tmp_path: Path, offset: int
+) -> None:
+    fill(db_path, 3000)
+    good = tmp_path / "good.bak"
+    assert kith("backup", "-o", str(good)).returncode == 0
+    fill(db_path, 5, start=9000)
+    flip_bytes(db_path, offset)
+    damaged = db_path.read_bytes()
+    result = kith("restore", str(good))
+    assert result.returncode == 0, result
+    assert "Traceback" not in result.stderr
+    assert sound_count(db_path) == 3000
+    kept = list((db_path.parent / "backups").glob("kith.db.damaged-*"))
+    assert [p.read_bytes() == damaged for p in kept if not p.name.endswith("-wal")] == [True]
+    assert _leftovers(db_path.parent) == []

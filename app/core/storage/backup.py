@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database, NotKithDatabaseError
-from app.core.storage.db_lock import IN_USE
+from app.core.storage.db_lock import IN_USE, DatabaseLock
 from app.core.storage.engine import (
     DatabaseKey,
     connect_raw,
@@ -191,29 +192,82 @@ def restore(db: Database, source: Path, source_key: DatabaseKey | None = None) -
     The backup opens with the database's key, or with `source_key` (the passphrase it was made
     under, before a change of passphrase); it is re-encrypted under the database's key. The
     current database is first kept as a backup of its own, so a restore can be undone by
-    restoring that.
+    restoring that (a damaged one is kept as it is, file for file).
 
     Raises:
         BackupKeyError: the backup needs another key (ask for it and call again).
         UserFacingError: the backup is unsound, or another Kith has the database open.
     """
-    key = source_key or db.key
-    check_backup(source, key)
+    check_backup(source, source_key or db.key)
     if not db.lock.try_exclusive():
         raise UserFacingError(IN_USE)
     try:
-        backup(db, default_backup_path(db.path, "before-restore"))
-        db.reopen()  # our own connections go; nobody else has any (the lock says so)
-        with _connection(db.path, db.key) as conn:
-            # Whatever the WAL holds is in the backup just taken; empty it into the file, so
-            # that the WAL deleted below holds nothing the restored file could take for its own.
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        staging = staging_path(db.path)
-        staging.unlink(missing_ok=True)
-        _write_verified(source, key, staging, db.key)
-        for sidecar in sidecars(db.path):
-            sidecar.unlink(missing_ok=True)
-        publish(staging, db.path)
+        try:
+            backup(db, default_backup_path(db.path, "before-restore"))
+        except DamagedDatabaseError:
+            db.reopen()
+            _keep_damaged(db.path)
+        else:
+            db.reopen()  # our own connections go; nobody else has any (the lock says so)
+            with _connection(db.path, db.key) as conn:
+                # The WAL's content is in the backup just taken; empty it into the file, so
+                # that the WAL deleted below holds nothing the restored file could take.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _replace(db.path, db.key, source, source_key or db.key)
         db.reopen()
     finally:
         db.lock.share()
+
+
+def restore_damaged(
+    path: Path, key: DatabaseKey, source: Path, source_key: DatabaseKey | None = None
+) -> None:
+    """Restore over a database too damaged to open (its first page), as `restore` does.
+
+    `key` is the database's own (the damage check proved it right); the damaged file is kept
+    in the backups folder as it is.
+
+    Raises:
+        BackupKeyError: the backup needs another key (ask for it and call again).
+        UserFacingError: the backup is unsound, or another Kith has the database open.
+    """
+    check_backup(source, source_key or key)
+    lock = DatabaseLock(path)
+    try:
+        if not lock.try_exclusive():
+            raise UserFacingError(IN_USE)
+        _keep_damaged(path)
+        _replace(path, key, source, source_key or key)
+    finally:
+        lock.release()
+
+
+def _keep_damaged(path: Path) -> None:
+    """Keep a damaged database (and its WAL) as it is, beside the backups, before replacing it."""
+    dest = default_backup_path(path, "damaged")
+    ensure_private_folder(dest.parent)
+    for part, kept in ((path, dest), (sidecars(path)[0], Path(f"{dest}-wal"))):
+        if not part.exists():
+            continue
+        temp = partial_path(kept)
+        try:
+            shutil.copyfile(part, temp)
+            temp.chmod(0o600)
+            publish(temp, kept)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise UserFacingError(
+                f"Kith could not keep a copy of the damaged database in {dest.parent}: "
+                f"{exc.strerror}. Free some space and try again; nothing was changed."
+            ) from exc
+    log.warning("kept the damaged database as %s", dest.name)
+
+
+def _replace(path: Path, key: DatabaseKey, source: Path, source_key: DatabaseKey) -> None:
+    """Put a verified copy of `source`, under `key`, in place of the database at `path`."""
+    staging = staging_path(path)
+    staging.unlink(missing_ok=True)
+    _write_verified(source, source_key, staging, key)
+    for sidecar in sidecars(path):
+        sidecar.unlink(missing_ok=True)
+    publish(staging, path)

@@ -35,7 +35,16 @@ _PAGES_TO_TRY = 16
 
 
 class DamagedDatabaseError(UserFacingError):
-    """The key is right, but the database file is damaged."""
+    """The key is right, but the database file is damaged.
+
+    Attributes:
+        key: the key that proved right, when the damage was found while opening (a restore
+            over the damaged file needs it); its repr never shows it.
+    """
+
+    def __init__(self, message: str, key: DatabaseKey | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def _hmac_key(key: DatabaseKey, salt: bytes) -> bytes:

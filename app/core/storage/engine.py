@@ -126,7 +126,7 @@ def connect_raw(path: Path, key: DatabaseKey, *, exclusive: bool = False) -> Any
         conn.close()
         # SQLCipher says the same of a wrong key and of a damaged first page.
         if key_verifies_pages(path, key):
-            raise DamagedDatabaseError(damaged_message(path)) from None
+            raise DamagedDatabaseError(damaged_message(path), key) from None
         raise
     except BaseException:
         conn.close()
