@@ -76,12 +76,8 @@ def _count_under_either_key(path: Path) -> tuple[str, int]:
 
 
 def _backups(world: World) -> list[Path]:
-    folder = world.db.parent / "backups"
-    return (
-        sorted(p for p in folder.glob("kith.db.*") if not p.name.startswith("."))
-        if (folder.exists())
-        else []
-    )
+    """The backups under their final names (glob skips the hidden half-written ones)."""
+    return sorted((world.db.parent / "backups").glob("kith.db.*"))
 
 
 Check = Callable[[World], None]
