@@ -123,6 +123,50 @@ def test_two_writers_wait_for_each_other_and_lose_nothing(db_path: Path, tmp_pat
     assert importing.returncode == 0, imp_err
     assert adding.returncode == 0, add_err
     assert "30000 added" in imp_out
-    assert "Waiting for another Kith to finish writing..." in add_err
     assert "Traceback" not in add_err + imp_err
     assert sound_count(db_path) == 30_001
+
+
+# A window-like writer: holds a write transaction open until told to commit.
+_SLOW_WRITER = f"""
+import sys
+from pathlib import Path
+from app.core.domain.contact import Contact, Name
+from app.core.storage import contacts_repo, journal
+from app.core.storage.database import Database
+from app.core.storage.engine import DatabaseKey
+
+db = Database.open(Path(sys.argv[1]), DatabaseKey(passphrase={PASSPHRASE!r}))
+with db.write() as conn:
+    op = journal.begin_operation(conn, "add", "Add Slow Writer")
+    (cid,) = contacts_repo.next_ids(conn, 1)
+    slow = Contact(name=Name(given="Slow", family="Writer"))
+    contact = contacts_repo.prepare_new(slow, cid, contacts_repo.now())
+    contacts_repo.insert_many(conn, [contact])
+    journal.record_created(conn, op, [cid])
+    print("writing", flush=True)
+    sys.stdin.readline()
+db.close()
+print("committed", flush=True)
+"""
+
+
+def test_a_long_wait_for_another_writer_is_explained(db_path: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITER, str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
+    ) as writer:  # fmt: skip
+        assert writer.stdin is not None and writer.stdout is not None
+        assert writer.stdout.readline().strip() == "writing"
+        adding = kith_popen(db_path, "add", "--given", "Waiting", "--family", "Writer")
+        assert adding.stderr is not None
+        told = adding.stderr.readline()  # blocks until the CLI says why it waits
+        assert "Waiting for another Kith to finish writing..." in told
+        assert adding.poll() is None  # still waiting, not failed
+        writer.stdin.write("commit\n")
+        writer.stdin.flush()
+        assert writer.stdout.readline().strip() == "committed"
+        out, err = adding.communicate(timeout=120)
+        assert adding.returncode == 0, err
+        assert "Added Waiting Writer" in out
+    assert sound_count(db_path) == 2
