@@ -14,6 +14,7 @@ from app.cli import contact_commands, store_commands, transfer_commands
 from app.core import logging_setup
 from app.core.errors import UserFacingError, os_error_sentence
 from app.core.paths import database_path
+from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database
 from app.core.storage.keys import KeyStore, passphrase_from_env
 from app.core.storage.unlock import unlock
@@ -98,7 +99,13 @@ def run_command(args: argparse.Namespace) -> int:
         raise UserFacingError(
             f"No Kith database at {path}; check --db, or run `kith init` to create one."
         )
-    db = open_database(path)
+    try:
+        db = open_database(path)
+    except DamagedDatabaseError as damage:
+        # `kith restore` is the way out of a damaged database, so it must not need to open it.
+        if getattr(args, "run_damaged", None) is None:
+            raise
+        return int(args.run_damaged(damage, args))
     if not existed:
         print(f"kith: Created a new Kith database at {path}.", file=sys.stderr)
     try:

@@ -6,14 +6,18 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.core.errors import UserFacingError
+from app.core.paths import database_path
 from app.core.services.contacts import ContactService
 from app.core.storage import backup
+from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database
-from app.core.storage.keys import KeyStore
+from app.core.storage.engine import DatabaseKey
+from app.core.storage.keys import KeyStore, passphrase_key
 from app.core.storage.unlock import change_passphrase
 
 NEW_PASSPHRASE_ENV = "KITH_NEW_PASSPHRASE"
@@ -33,7 +37,7 @@ def register(sub: Any) -> None:
         "restore", help="replace the database with a backup (the current one is kept)"
     )
     r.add_argument("file", metavar="FILE")
-    r.set_defaults(run=run_restore)
+    r.set_defaults(run=run_restore, run_damaged=run_restore_damaged)
     p = sub.add_parser(
         "change-passphrase",
         help=f"re-encrypt under a new passphrase (from {NEW_PASSPHRASE_ENV} or a prompt)",
@@ -53,10 +57,41 @@ def run_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def run_restore(db: Database, args: argparse.Namespace) -> int:
-    """Restore a backup over the database."""
-    backup.restore(db, Path(args.file).expanduser())
+    """Restore a backup over the database.
+
+    A backup made before a change of passphrase opens with the passphrase it was made under:
+    from KITH_BACKUP_PASSPHRASE, else asked for on the terminal.
+    """
+    source = Path(args.file).expanduser()
+    _with_backup_key(source, lambda key: backup.restore(db, source, key))
     print(f"Restored {args.file}; the previous state is kept in {db.path.parent / 'backups'}.")
     return 0
+
+
+def run_restore_damaged(damage: DamagedDatabaseError, args: argparse.Namespace) -> int:
+    """Restore a backup over a database too damaged to open (the damage check found its key)."""
+    key = damage.key
+    if key is None:
+        raise damage
+    path = database_path(args.db)
+    source = Path(args.file).expanduser()
+    _with_backup_key(source, lambda k: backup.restore_damaged(path, key, source, k))
+    kept = path.parent / "backups"
+    print(f"Restored {args.file}; the damaged database is kept as it was in {kept}.")
+    return 0
+
+
+def _with_backup_key(source: Path, restore: Callable[[DatabaseKey | None], None]) -> None:
+    """Restore with the database's key, else with the passphrase the backup was made under."""
+    try:
+        restore(None)
+    except backup.BackupKeyError:
+        old = os.environ.pop(backup.BACKUP_PASSPHRASE_ENV, None)
+        if old is None:
+            if not sys.stdin.isatty():
+                raise
+            old = getpass.getpass(f"Passphrase {source.name} was made under: ")
+        restore(passphrase_key(old))
 
 
 def run_change_passphrase(db: Database, args: argparse.Namespace) -> int:

@@ -38,7 +38,9 @@ def register(sub: Any) -> None:
     exp.set_defaults(run=run_export)
 
 
-def _report(plan: importer.ImportPreview, result: importer.ImportResult | None) -> dict[str, Any]:
+def _report(
+    plan: importer.ImportPreview, result: importer.ImportResult | None, *, per_record: bool = True
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "file": str(plan.path),
         "format": plan.format,
@@ -53,13 +55,13 @@ def _report(plan: importer.ImportPreview, result: importer.ImportResult | None) 
             if r.warnings
         ],
     }
-    if result is None:
+    if result is None and per_record:
         data["records"] = [
             {"line": r.line, "display_name": r.display_name, "status": r.status.value,
              "match_id": r.match_id, "detail": r.detail}
             for r in plan.rows
         ]  # fmt: skip
-    else:
+    elif result is not None:
         data.update(
             created=result.created,
             updated=result.updated,
@@ -79,13 +81,17 @@ def run_import(db: Database, args: argparse.Namespace) -> int:
         with readable(Path(name).expanduser()) as path:
             result: importer.ImportResult | None = None
             if args.dry_run:
-                plan = importer.preview(db, path, format=args.format, region=region)
+                plan = importer.preview(
+                    db, path, format=args.format, region=region, keep_records=False,
+                    all_rows=args.json,
+                )  # fmt: skip
             else:
                 on_match = importer.OnMatch(args.on_match)
                 plan, result = importer.run(
-                    db, path, format=args.format, region=region, on_match=on_match
-                )
-        report = _report(plan, result)
+                    db, path, format=args.format, region=region, on_match=on_match,
+                    all_rows=False,
+                )  # fmt: skip
+        report = _report(plan, result, per_record=args.json)
         report["file"] = str(Path(name).expanduser())
         reports.append(report)
         if not args.json:

@@ -6,13 +6,13 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QObject, QSettings, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.errors import UserFacingError
 from app.core.paths import database_path
-from app.core.services.contacts import ContactService
+from app.core.services.contacts import ChangeSet, ContactService
 from app.core.services.segments import SegmentService
 from app.core.storage.database import Database
 from app.core.storage.keys import KeyStore
@@ -23,6 +23,33 @@ from app.ui.unlock_dialog import ask_with_dialog, open_database
 from app.ui.worker import Worker
 
 log = logging.getLogger("kith")
+
+RELOADED = "The database file was replaced on disk; Kith reloaded it."
+
+
+class StoreEvents(QObject):
+    """Brings what the store says from the worker threads to the GUI thread.
+
+    The database calls back on whichever thread noticed (a worker's); these signals queue the
+    call to the window's thread.
+
+    Signals:
+        replaced: the database file was replaced under the window and has been reopened.
+        notice: a sentence to show while the store waits (another Kith is writing).
+    """
+
+    replaced = Signal()
+    notice = Signal(str)
+
+    def __init__(self, hub: ChangeHub, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hub = hub
+        self.replaced.connect(self._reload)
+
+    @Slot()
+    def _reload(self) -> None:
+        # Every pane refreshes on a change: one with no ids makes each reload what it shows.
+        self._hub.publish(ChangeSet(RELOADED))
 
 
 def build_window(
@@ -50,7 +77,12 @@ def build_window(
         key_store=key_store or KeyStore(),
         open_url=open_url,
     )
-    return MainWindow(ctx)
+    window = MainWindow(ctx)
+    events = StoreEvents(ctx.hub, window)
+    db.on_replaced(events.replaced.emit)
+    db.notice = events.notice.emit
+    events.notice.connect(window.show_message)
+    return window
 
 
 def _db_arg(args: Sequence[str]) -> str | None:

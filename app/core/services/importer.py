@@ -72,22 +72,38 @@ class ImportPreview:
     path: Path
     format: str
     rows: list[PreviewRow] = field(default_factory=list)
+    """Every record's row; or, when `all_rows` is False, only those with something to say."""
     records: list[tuple[Contact, int | None]] = field(default_factory=list)
+    all_rows: bool = True
+    counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    warned: int = 0
+    """Records that were read, with warnings (an invalid phone, say)."""
+
+    def add(self, row: PreviewRow) -> None:
+        """Count a record's row, and keep it (all of them, or those with a problem or warning).
+
+        A million plain new records are a count, not a million rows held until the report.
+        """
+        self.counts[row.status] += 1
+        if row.warnings and row.status is not Status.PROBLEM:
+            self.warned += 1
+        if self.all_rows or row.status is Status.PROBLEM or row.warnings:
+            self.rows.append(row)
 
     @property
     def new(self) -> int:
         """Records that would become new contacts."""
-        return sum(1 for r in self.rows if r.status is Status.NEW)
+        return self.counts[Status.NEW]
 
     @property
     def matches(self) -> int:
         """Records that match a stored contact."""
-        return sum(1 for r in self.rows if r.status is Status.MATCH)
+        return self.counts[Status.MATCH]
 
     @property
     def problems(self) -> int:
         """Records that could not be read, or were read with warnings (an invalid phone)."""
-        return sum(1 for r in self.rows if r.status is Status.PROBLEM or r.warnings)
+        return self.counts[Status.PROBLEM] + self.warned
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +186,17 @@ def preview(
     column_map: dict[str, str] | None = None,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
+    keep_records: bool = True,
+    all_rows: bool = True,
 ) -> ImportPreview:
-    """Read `path` and say, per record, what importing it would do. Stores nothing."""
+    """Read `path` and say, per record, what importing it would do. Stores nothing.
+
+    With `keep_records` the preview keeps every record for `commit`; without (a dry run that
+    only reports), it keeps no records, and with `all_rows` False only the rows of problems
+    and warnings: memory then stays flat however large the file.
+    """
     fmt = detect_format(path) if format == "auto" else format
-    result = ImportPreview(path, fmt)
+    result = ImportPreview(path, fmt, all_rows=all_rows)
     with db.read() as conn:
         matcher = _Matcher(conn)
     records = _records(
@@ -181,8 +204,8 @@ def preview(
     )
     for item in records:
         row = _classify(matcher, item, region)
-        result.rows.append(row)
-        if isinstance(item, ImportRecord):
+        result.add(row)
+        if keep_records and isinstance(item, ImportRecord):
             result.records.append((item.contact, row.match_id))
     return result
 
@@ -208,16 +231,18 @@ def run(
     column_map: dict[str, str] | None = None,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
+    all_rows: bool = True,
 ) -> tuple[ImportPreview, ImportResult]:
     """Read and store `path` in one pass: what `preview` then `commit` do, without the pause.
 
     Records are matched against the contacts stored before the import (as the preview does)
     and written a chunk at a time as they are parsed, in one transaction and one operation,
     so that parsing (in worker processes) overlaps storing and memory stays flat. The
-    returned preview has every row but keeps no records.
+    returned preview keeps no records, and with `all_rows` False only the rows of problems
+    and warnings (what a report of a large import needs).
     """
     fmt = detect_format(path) if format == "auto" else format
-    plan = ImportPreview(path, fmt)
+    plan = ImportPreview(path, fmt, all_rows=all_rows)
     label = f"Import {path.name}"
     added: list[int] = []
     changed: list[int] = []
@@ -234,7 +259,7 @@ def run(
             updating: list[tuple[Contact, int]] = []
             for item in chunk:
                 row = _classify(matcher, item, region)
-                plan.rows.append(row)
+                plan.add(row)
                 if not isinstance(item, ImportRecord):
                     continue
                 if row.match_id is None or on_match is OnMatch.CREATE:

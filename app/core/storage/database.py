@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -13,16 +14,21 @@ from sqlalchemy.exc import DBAPIError
 
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage import migrate
+from app.core.storage.db_lock import IN_USE, DatabaseLock
 from app.core.storage.engine import (
     WRITE_OPTION,
     DatabaseKey,
+    DiskFullError,
+    Notice,
     connect_raw,
     create_private_file,
     ensure_private_folder,
     explain_sqlite_error,
     is_plain_sqlite,
     make_engine,
+    notice_on_stderr,
 )
+from app.core.storage.partial_files import sweep
 from app.core.storage.schema import APPLICATION_ID
 
 log = logging.getLogger(__name__)
@@ -36,13 +42,72 @@ class Database:
     """An unlocked, migrated Kith database.
 
     Use `Database.create` or `Database.open`; `write()` and `read()` give a connection inside a
-    transaction.
+    transaction. While it is open it holds a shared lock beside the file (see `db_lock`), so a
+    restore by another Kith knows it is here. When the file is replaced under it (another
+    program moved a copy over it), the next transaction opens the new file and `on_replaced`
+    callbacks run, instead of writing into the unlinked old one.
     """
 
-    def __init__(self, path: Path, engine: Engine, key: DatabaseKey) -> None:
+    def __init__(self, path: Path, key: DatabaseKey, notice: Notice | None = None) -> None:
         self.path = path
-        self._engine = engine
         self._key = key
+        self.notice: Notice = notice or notice_on_stderr
+        """Told when a transaction waits for another Kith (a line on stderr by default)."""
+        self.lock = DatabaseLock(path, self._notify)
+        self.lock.acquire_shared()
+        # What a killed Kith left half-written (a backup, a restore) goes with the next start.
+        sweep(path.parent)
+        sweep(path.parent / "backups")
+        self._identity = _identity(path)
+        self._exclusive = False
+        self._engine = self._make_engine()
+        self._replaced_callbacks: list[Callable[[], None]] = []
+
+    def _notify(self, message: str) -> None:
+        self.notice(message)
+
+    def _make_engine(self) -> Engine:
+        return make_engine(self.path, self._key, notice=self._notify, exclusive=self._exclusive)
+
+    def _open_on_a_full_disk(self) -> None:
+        """Reopen in exclusive locking mode, which reads without the shared-memory file.
+
+        On a full disk SQLite cannot size that file, and every read fails; exclusive mode
+        keeps the WAL index in memory instead. Writes still fail with a sentence (the WAL
+        cannot grow) and change nothing. Another Kith waits while this one has the file.
+        """
+        log.info("the disk is full: opening the database in exclusive mode to read it")
+        self._notify(
+            "The disk holding the database is full: Kith can read it, but nothing can be "
+            "changed until some space is freed."
+        )
+        self._engine.dispose()
+        self._exclusive = True
+        self._engine = self._make_engine()
+
+    def on_replaced(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the thread that noticed) after the file was replaced and reopened."""
+        self._replaced_callbacks.append(callback)
+
+    def _check_file(self) -> None:
+        """Reopen the file when it is no longer the one this object opened."""
+        if not self.lock.held:
+            self.lock.acquire_shared()
+        try:
+            identity = _identity(self.path)
+        except FileNotFoundError:
+            raise UserFacingError(
+                f"The database {self.path} was moved or deleted while Kith had it open; "
+                "put it back (or restore a backup) and start Kith again."
+            ) from None
+        if identity == self._identity:
+            return
+        log.warning("the database file was replaced; reopening it")
+        self._engine.dispose()
+        self._engine = self._make_engine()
+        self._identity = identity
+        for callback in self._replaced_callbacks:
+            callback()
 
     @property
     def key(self) -> DatabaseKey:
@@ -64,6 +129,7 @@ class Database:
             raise UserFacingError(
                 f"Kith cannot create {path}: {exc.strerror}. Choose a folder you may write to."
             ) from exc
+        db: Database | None = None
         try:
             raw = connect_raw(path, key)
             try:
@@ -71,10 +137,12 @@ class Database:
                 raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             finally:
                 raw.close()
-            db = cls(path, make_engine(path, key), key)
+            db = cls(path, key)
             with db.write() as conn:
                 migrate.upgrade(conn)
         except BaseException:
+            if db is not None:
+                db.close()
             for leftover in (path, *_sidecars(path)):
                 leftover.unlink(missing_ok=True)
             raise
@@ -96,11 +164,16 @@ class Database:
                 f"{path} is an unencrypted SQLite file, not a Kith database; "
                 "choose your Kith database instead."
             )
-        db = cls(path, make_engine(path, key), key)
+        db = cls(path, key)
         try:
-            # The pool keeps this first keyed connection: the key is derived once, not twice.
-            with db.read() as conn:
-                app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            try:
+                # The pool keeps this first keyed connection: the key is derived once, not twice.
+                with db.read() as conn:
+                    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            except DiskFullError:
+                db._open_on_a_full_disk()
+                with db.read() as conn:
+                    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
             if app_id != APPLICATION_ID:
                 raise NotKithDatabaseError(
                     f"{path} is an SQLCipher database but not a Kith database; "
@@ -135,17 +208,21 @@ class Database:
 
         SQLite errors the user can act on (disk full, read-only, locked) become UserFacingError.
         """
+        self._check_file()
         try:
             with self._engine.connect() as conn:
                 conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
                     yield conn
+        except sqlcipher.Error as exc:  # raised while connecting or waiting to begin
+            raise explain_sqlite_error(exc, self.path) or exc from exc
         except DBAPIError as exc:
             raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for reading; its transaction is rolled back at the end."""
+        self._check_file()
         try:
             with self._engine.connect() as conn:
                 yield conn
@@ -155,15 +232,27 @@ class Database:
             raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
 
     def rekey(self, new_key: DatabaseKey) -> None:
-        """Re-encrypt the whole file under `new_key` (PRAGMA rekey)."""
-        self._engine.dispose()
-        raw = connect_raw(self.path, self._key)
+        """Re-encrypt the whole file under `new_key` (PRAGMA rekey).
+
+        Another Kith with the file open would go on with the old key and read every page as
+        damaged, so this needs the database to itself, as a restore does.
+
+        Raises:
+            UserFacingError: another Kith has the database open.
+        """
+        if not self.lock.try_exclusive():
+            raise UserFacingError(IN_USE)
         try:
-            raw.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+            self._engine.dispose()
+            raw = connect_raw(self.path, self._key)
+            try:
+                raw.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+            finally:
+                raw.close()
+            self._key = new_key
+            self._engine = self._make_engine()
         finally:
-            raw.close()
-        self._key = new_key
-        self._engine = make_engine(self.path, new_key)
+            self.lock.share()
 
     def integrity_problems(self) -> list[str]:
         """What `integrity_check` and `cipher_integrity_check` report (empty when sound)."""
@@ -175,9 +264,20 @@ class Database:
             raw.close()
         return problems
 
-    def close(self) -> None:
-        """Close every connection; SQLite checkpoints the WAL into the file."""
+    def reopen(self) -> None:
+        """Close the connections to the file; the next transaction opens it afresh."""
         self._engine.dispose()
+        self._identity = _identity(self.path)
+
+    def close(self) -> None:
+        """Close every connection (SQLite checkpoints the WAL into the file) and the lock."""
+        self._engine.dispose()
+        self.lock.release()
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return (stat.st_dev, stat.st_ino)
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from sqlalchemy.pool import QueuePool
 
 from app.core import paths
 from app.core.errors import UserFacingError, WrongKeyError
+from app.core.storage.damage import DamagedDatabaseError, damaged_message, key_verifies_pages
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,19 @@ CACHE_KIB = 65536
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 WRITE_OPTION = "kith_write"
 """Execution option that marks a connection's transaction as a write."""
+BUSY_TIMEOUT_MS = 2000
+"""How long SQLite waits for a lock before Kith tells the user that it is waiting."""
+WRITE_WAIT_S = 600.0
+"""How long a writer waits for another Kith's write (a large import) before giving up."""
+WAITING_TO_WRITE = "Waiting for another Kith to finish writing..."
+
+Notice = Callable[[str], None]
+"""Tells the user why nothing seems to happen (the CLI prints it on stderr)."""
+
+
+def notice_on_stderr(message: str) -> None:
+    """The default `Notice`: a line on standard error, as the command line shows it."""
+    print(f"kith: {message}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -63,8 +80,16 @@ class DatabaseKey:
         return "'" + self.passphrase.replace("'", "''") + "'"
 
 
-def apply_key(conn: Any, key: DatabaseKey) -> None:
+class DiskFullError(UserFacingError):
+    """The disk holding the database is full (or failing): nothing could be written."""
+
+
+def apply_key(conn: Any, key: DatabaseKey, *, exclusive: bool = False) -> None:
     """Key a fresh DBAPI connection and check the key opens the file.
+
+    `exclusive` opens in exclusive locking mode, which keeps the WAL index in this process's
+    memory instead of the shared-memory file beside the database: on a full disk that file
+    cannot grow, and without this not even reading works.
 
     Raises:
         WrongKeyError: the key does not decrypt the file (or it is not a database).
@@ -72,6 +97,8 @@ def apply_key(conn: Any, key: DatabaseKey) -> None:
     # SQLCipher would otherwise print its own decryption errors on stderr for a wrong key.
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {key.pragma_value()}")
+    if exclusive:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as exc:
@@ -84,37 +111,77 @@ def apply_key(conn: Any, key: DatabaseKey) -> None:
 
 def _set_pragmas(conn: Any) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def connect_raw(path: Path, key: DatabaseKey) -> Any:
+def connect_raw(path: Path, key: DatabaseKey, *, exclusive: bool = False) -> Any:
     """A keyed DBAPI connection in autocommit mode (SQLAlchemy issues BEGIN itself)."""
     conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
-        apply_key(conn, key)
+        apply_key(conn, key, exclusive=exclusive)
         _set_pragmas(conn)
+    except WrongKeyError:
+        conn.close()
+        # SQLCipher says the same of a wrong key and of a damaged first page.
+        if key_verifies_pages(path, key):
+            raise DamagedDatabaseError(damaged_message(path), key) from None
+        raise
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def make_engine(path: Path, key: DatabaseKey, *, pool_size: int = 2) -> Engine:
+def _is_busy(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+def begin_write(conn: Any, notice: Notice, wait: float = WRITE_WAIT_S) -> None:
+    """`BEGIN IMMEDIATE`, waiting as long as another Kith writes; the user is told after 2 s.
+
+    Raises:
+        sqlcipher.OperationalError: still locked after `wait` seconds.
+    """
+    start = time.monotonic()
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlcipher.OperationalError as exc:
+            # busy_timeout has already waited BUSY_TIMEOUT_MS inside SQLite.
+            if not _is_busy(exc) or time.monotonic() - start > wait:
+                raise
+        if not told:
+            notice(WAITING_TO_WRITE)
+            told = True
+
+
+def make_engine(
+    path: Path,
+    key: DatabaseKey,
+    *,
+    pool_size: int = 2,
+    notice: Notice = notice_on_stderr,
+    exclusive: bool = False,
+) -> Engine:
     """An engine whose connections are keyed SQLCipher connections to `path`.
 
     Connections are kept in a small pool: with a passphrase every new connection pays the key
-    derivation (about 85 ms).
+    derivation (about 85 ms). `notice` is told when a writer waits for another Kith. An
+    `exclusive` engine (for a full disk) has one connection, in exclusive locking mode.
     """
     engine = create_engine(
         "sqlite://",
         module=sqlcipher,
-        creator=lambda: connect_raw(path, key),
+        creator=lambda: connect_raw(path, key, exclusive=exclusive),
         poolclass=QueuePool,
-        pool_size=pool_size,
-        max_overflow=2,
+        pool_size=1 if exclusive else pool_size,
+        max_overflow=0 if exclusive else 2,
     )
 
     @event.listens_for(engine, "begin")
@@ -123,8 +190,10 @@ def make_engine(path: Path, key: DatabaseKey, *, pool_size: int = 2) -> Engine:
         # write lock up front (BEGIN IMMEDIATE) so two of them wait instead of failing
         # mid-way; readers begin deferred and never hold the lock, so WAL lets them run
         # beside a writer.
-        writing = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if conn.get_execution_options().get(WRITE_OPTION, False):
+            begin_write(conn.connection.driver_connection, notice)
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -149,11 +218,17 @@ def is_plain_sqlite(path: Path) -> bool:
         return False
 
 
+_DAMAGED = ("malformed", "not a database", "vtable constructor failed", "hmac")
+"""What SQLite and SQLCipher say of a page that is damaged (once the key has opened page 1)."""
+
+
 def explain_sqlite_error(exc: BaseException, path: Path) -> UserFacingError | None:
     """The sentence for an SQLite error the user can act on, or None for a bug."""
     message = str(exc).lower()
+    if any(m in message for m in _DAMAGED):
+        return DamagedDatabaseError(damaged_message(path))
     if "disk is full" in message or "disk i/o error" in message:
-        return UserFacingError(
+        return DiskFullError(
             f"Kith could not write to {path}: the disk is full or failing. "
             "Free some space and try again; nothing was changed."
         )
