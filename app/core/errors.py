@@ -33,6 +33,11 @@ _WHAT_TO_DO = {
 }
 
 
+def os_error_reason(exc: OSError) -> str:
+    """What went wrong, and what to do, in words (the system's own words for the rare rest)."""
+    return _WHAT_TO_DO.get(exc.errno or 0) or (exc.strerror or str(exc)).rstrip(".")
+
+
 def os_error_sentence(exc: OSError) -> str | None:
     """The sentence for a file or disk error the user can act on, or None for anything else."""
     what = _WHAT_TO_DO.get(exc.errno or 0)

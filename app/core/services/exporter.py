@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.core.domain.contact import Contact
-from app.core.errors import UserFacingError
+from app.core.errors import UserFacingError, os_error_reason
 from app.core.formats import EXPORT_FORMATS, reimport_warning, write_contacts
 from app.core.formats.carry import CANNOT_CARRY, FORMAT_NAMES, losses, what
 from app.core.storage import contacts_repo
@@ -99,7 +99,7 @@ def export_to_stream(db: Database, ids: Sequence[int], fmt: str, out: BinaryIO) 
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise UserFacingError(f"Kith could not write the export: {_reason(exc)}.") from exc
+        raise UserFacingError(f"Kith could not write the export: {os_error_reason(exc)}.") from exc
     return count
 
 
@@ -132,17 +132,11 @@ def export(
             count = write_contacts(_contacts(db, ids), fmt, counted)  # type: ignore[arg-type]
     except OSError as exc:
         raise UserFacingError(
-            f"Kith could not write {path.name}: {_reason(exc)}; nothing was written."
+            f"Kith could not write {path.name}: {os_error_reason(exc)}; nothing was written."
         ) from exc
     if warnings is not None and (warning := reimport_warning(count, counted.size)):
         warnings.append(warning)
     return count
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "there is no space left on the disk"
-    return (exc.strerror or str(exc)).rstrip(".")
 
 
 @contextlib.contextmanager
