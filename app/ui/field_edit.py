@@ -120,3 +120,13 @@ class NotesEdit(QPlainTextEdit):
             event.ignore()
             return False
         return super().event(event)
+
+
+class SearchEdit(QLineEdit):
+    """A search box whose Ctrl+Z, with no typing of its own to undo, is the window's Undo."""
+
+    def event(self, event: QEvent) -> bool:
+        if _is_undo(event) and not self.isUndoAvailable():
+            event.ignore()
+            return False
+        return super().event(event)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from faker import Faker
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QSettings, QTimer, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.core.services.contacts import ContactService
@@ -100,3 +101,23 @@ def window(
 ) -> MainWindow:
     """The main window over forty contacts."""
     return make_window(db)
+
+
+def answer_next_question(qtbot: QtBot, button: str, seen: list[str]) -> None:
+    """Click `button` in the next message box that opens, and note its text in `seen`."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append(box.text())
+        for b in box.findChildren(QPushButton):
+            if b.text().replace("&", "") == button:
+                b.click()
+                return
+        raise AssertionError(
+            f"no {button!r} in {[b.text() for b in box.findChildren(QPushButton)]}"
+        )
+
+    QTimer.singleShot(0, click)

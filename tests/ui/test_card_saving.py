@@ -6,37 +6,16 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.core.domain.contact import Contact, Name
 from app.core.services.contacts import ContactService
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import answer_next_question, wait_idle
 from tests.ui.test_detail_pane import open_contact
 
 PAUSE_MS = 1600
 """Twice the old autosave delay: a pause in typing that must not save anything."""
-
-
-def answer_next_question(qtbot: QtBot, button: str, seen: list[str]) -> None:
-    """Click `button` in the next message box that opens, and note its text in `seen`."""
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
-        seen.append(box.text())
-        for b in box.findChildren(QPushButton):
-            if b.text().replace("&", "") == button:
-                b.click()
-                return
-        raise AssertionError(
-            f"no {button!r} in {[b.text() for b in box.findChildren(QPushButton)]}"
-        )
-
-    QTimer.singleShot(0, click)
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "support raise", "grabbing the keyboard")

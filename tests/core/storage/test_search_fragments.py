@@ -26,7 +26,9 @@ def service(db: Database) -> ContactService:
         )
     )
     service.add(Contact(name=Name(given="Bo", family="Other"), phones=[Phone("+44 161 496 0000")]))
-    service.add(Contact(name=Name(given="Cy", family="Typed"), phones=[Phone("0049 (0)30 9876-543")]))
+    service.add(
+        Contact(name=Name(given="Cy", family="Typed"), phones=[Phone("0049 (0)30 9876-543")])
+    )
     return service
 
 
@@ -43,7 +45,9 @@ def service(db: Database) -> ContactService:
         "442071026676",
     ],
 )
-def test_a_phone_is_found_as_shown_or_by_its_last_digits(service: ContactService, text: str) -> None:
+def test_a_phone_is_found_as_shown_or_by_its_last_digits(
+    service: ContactService, text: str
+) -> None:
     assert found(service, text) == ["Ada Lovelace"]
 
 
