@@ -100,7 +100,15 @@ _HINTS = {
     "addresses.region": "Region",
     "addresses.country": "Country",
 }
-_LINES = {"addresses": (("street",), ("extended", "po_box"), ("postal_code", "city"))}
+_LINES = {
+    "addresses": (
+        ("street",),
+        ("extended",),
+        ("po_box",),
+        ("postal_code", "city"),
+        ("region", "country"),
+    )
+}
 """Parts that share a line; other parts each get a line of their own, in the model's order."""
 _ROW_LABELS = {
     "emails": _LABELS,

@@ -54,7 +54,7 @@ class ValueRow(QWidget):
         self.label.addItems(list(labels))
         self.label.setCurrentText("")
         self.label.setMinimumContentsLength(6)
-        self.label.setMaximumWidth(92)
+        self.label.setMaximumWidth(116)
         self.label.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
