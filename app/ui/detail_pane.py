@@ -117,6 +117,11 @@ class DetailPane(QWidget):
         return self._contact.id if self._contact else None
 
     @property
+    def showing_new(self) -> bool:
+        """Whether the card is a new contact not stored yet."""
+        return self._contact is not None and self._contact.id is None
+
+    @property
     def dirty(self) -> bool:
         """Whether there are edits not saved yet."""
         return self._dirty

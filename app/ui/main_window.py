@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.segments.chosen.connect(self._segment_chosen)
-        self.list.current_changed.connect(self.detail.show_contact)
+        self.list.current_changed.connect(self._current_changed)
         self.list.open_current.connect(self.detail.form.fields["given"].setFocus)
         self.list.table.customContextMenuRequested.connect(self.bulk.popup)
         self.detail.created.connect(self._created)
@@ -151,6 +151,12 @@ class MainWindow(QMainWindow):
         """Ctrl+N: an empty card in the detail pane."""
         self.list.table.clearSelection()
         self.detail.new_contact()
+
+    def _current_changed(self, contact_id: int | None) -> None:
+        # A new card not stored yet belongs to no row: a row leaving the list must not clear it.
+        if contact_id is None and self.detail.showing_new:
+            return
+        self.detail.show_contact(contact_id)
 
     def _created(self, contact_id: int) -> None:
         self._pending_select = contact_id
