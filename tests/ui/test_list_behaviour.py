@@ -106,3 +106,15 @@ def test_the_card_is_cleared_when_its_contact_leaves_the_list(
     window.ctx.hub.publish(service.delete([filled[1]]))  # from elsewhere: the CLI, say
     qtbot.waitUntil(lambda: window.detail.contact_id is None)
     assert not window.detail.card.isVisible()
+
+
+def test_a_new_card_stays_when_the_row_under_the_cursor_leaves(
+    qtbot: QtBot, window: MainWindow, service: ContactService, filled: list[int]
+) -> None:
+    open_contact(qtbot, window, filled[2])
+    window.new_contact()
+    window.detail.form.fields["given"].setText("Newcomer")
+    window.ctx.hub.publish(service.delete([filled[2]]))
+    wait_idle(qtbot, window)
+    assert window.detail.showing_new
+    assert window.detail.form.fields["given"].text() == "Newcomer"
