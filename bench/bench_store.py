@@ -105,6 +105,29 @@ def search_ms(
     return times
 
 
+def fragment_search_ms(
+    db: Database, contacts: list[Contact], repeat: int, rnd: random.Random
+) -> dict[str, list[float]]:
+    """Times of searches for what a row shows: a phone as shown, its last digits, an email part."""
+    kinds: dict[str, list[float]] = {"phone as shown": [], "last 8 digits": [], "email part": []}
+    with db.read() as conn:
+        for _ in range(repeat):
+            c = rnd.choice(contacts)
+            phone = c.phones[0].value
+            local = c.emails[0].value.split("@")[0]
+            texts = {
+                "phone as shown": phone,
+                "last 8 digits": phone[-9:],
+                "email part": local[-6:] + "@",
+            }
+            for kind, text in texts.items():
+                start = time.perf_counter()
+                found = ids(conn, ListQuery(text=text), limit=200)
+                kinds[kind].append((time.perf_counter() - start) * 1000)
+                rows(conn, found)
+    return kinds
+
+
 def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1]
 
@@ -131,7 +154,13 @@ def run(size: int, repeat: int) -> None:
                 f"prefix search {length} letter{'s' if length > 1 else ' '}: "
                 f"{statistics.median(times):>7.1f} ms median, {p90(times):.1f} ms p90"
             )
+        for kind, times in fragment_search_ms(db, contacts, repeat, rnd).items():
+            print(
+                f"search {kind:<15}: {statistics.median(times):>7.1f} ms median, "
+                f"{p90(times):.1f} ms p90"
+            )
         db.close()
+        print(f"file size:            {path.stat().st_size / 1e6:>10.1f} MB")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from app.core.storage.database import Database  # noqa: E402
 from app.core.storage.engine import DatabaseKey  # noqa: E402
 from app.core.storage.search import ListQuery  # noqa: E402
 from app.ui.app import build_window  # noqa: E402
+from app.ui.detail_pane import Leave  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -97,6 +98,7 @@ def main() -> None:
         form.fields["title"].setFocus()
         settle(app, window)
         save(window, "detail-editing.png")
+        window.detail.ask_leave = lambda _problems: Leave.DISCARD  # type: ignore[method-assign]
         window.detail.show_contact(None)
         settle(app, window)
 

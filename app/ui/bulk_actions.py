@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMenu
+from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from app.core.domain.contact import Stage
 from app.ui.segment_model import SegmentEntry
@@ -59,11 +59,29 @@ class BulkActions:
         self.restore_action.setVisible(trash)
         self.delete_action.setVisible(not trash)
 
-    def _ids(self) -> list[int]:
+    def _ids(self, verb: str = "") -> list[int]:
+        """The selected ids; with `verb`, only once the user agreed to act on more than one."""
         ids = self._w.list.selected_ids()
         if not ids:
             self._w.show_message("Select contacts first.")
+            return []
+        if verb and len(ids) > 1 and not self.confirm(verb, len(ids)):
+            return []
         return ids
+
+    def confirm(self, verb: str, count: int) -> bool:
+        """Ask before acting on several contacts, saying how many."""
+        box = QMessageBox(self._w)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Kith")
+        what = f"{verb} {count:,} contacts"
+        box.setText(f"{what}?")
+        box.setInformativeText("You can take it back with Undo.")
+        go = box.addButton(what, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is go
 
     def _run(self, job: object) -> None:
         self._w.detail.flush()
@@ -71,21 +89,21 @@ class BulkActions:
 
     def tag(self, add: Sequence[str] = (), remove: Sequence[str] = ()) -> None:
         """Add and remove tags on the selected contacts."""
-        ids = self._ids()
+        ids = self._ids("Tag" if add else "Untag")
         if ids:
             contacts = self._w.ctx.contacts
             self._run(lambda: contacts.tag(ids, add=list(add), remove=list(remove)))
 
     def set_stage(self, stage: Stage | None) -> None:
         """Set the stage of the selected contacts."""
-        ids = self._ids()
+        ids = self._ids("Set the stage of")
         if ids:
             contacts = self._w.ctx.contacts
             self._run(lambda: contacts.set_stage(ids, stage))
 
     def delete(self) -> None:
         """Move the selected contacts to the trash."""
-        ids = self._ids()
+        ids = self._ids("Move to the trash")
         if ids:
             contacts = self._w.ctx.contacts
             self._run(lambda: contacts.delete(ids))

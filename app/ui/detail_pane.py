@@ -1,18 +1,28 @@
-"""The detail pane (right): loads the current contact, saves edits a moment after typing stops.
+"""The detail pane (right): loads the current contact, saves each edit once it is finished.
 
-Edits are saved as the user works (no Save button): after a short pause, when another contact
-is chosen, and when the window closes. A field with a problem (an email that is not one, a date
-that is not a date) is marked beside it and stops the save until it is fixed; a phone the
-default region cannot read only warns.
+Edits are saved as the user works (no Save button): when editing a field is finished (Enter,
+focus leaving it, a choice made in a list), when another contact is chosen, and when the window
+closes; never on a pause in typing, which would store half a word. A field with a problem (an
+email that is not one, a date that is not a date) is marked beside it and stops the save; a
+phone the default region cannot read only warns. Leaving a card that has a problem asks what to
+do with its edits instead of dropping them.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact
 from app.core.errors import UserFacingError
@@ -21,7 +31,16 @@ from app.ui.changes import ChangeHub
 from app.ui.contact_form import ContactForm
 from app.ui.worker import Worker
 
-SAVE_DELAY_MS = 800
+RETRY_MS = 200
+"""How soon to try again to save while the previous save is still on its way."""
+
+
+class Leave(enum.Enum):
+    """What to do with the edits of a card that has a problem, when the user leaves it."""
+
+    SAVE_REST = "Save the rest"
+    KEEP_EDITING = "Keep editing"
+    DISCARD = "Discard changes"
 
 
 def _read_photo(path: Path) -> tuple[bytes, str]:
@@ -41,10 +60,12 @@ class DetailPane(QWidget):
     Signals:
         status: a short sentence for the status line ("Saved", a problem).
         created: the id of a contact this pane added (so the list can select it).
+        stayed: the id of the contact the user chose to keep editing (the list goes back to it).
     """
 
     status = Signal(str)
     created = Signal(int)
+    stayed = Signal(int)
 
     def __init__(
         self,
@@ -65,18 +86,22 @@ class DetailPane(QWidget):
         self._saving = False
         self._own_ops: set[int] = set()
         self._load_generation = 0
-        self.form = ContactForm(lambda: service.region, self._open)
-        self.form.edited.connect(self._edited)
-        self.form.choose_photo.clicked.connect(self._choose_photo)
-        self.empty = QLabel("Choose a contact, or press Ctrl+N to add one.", self)
         self.message = QLabel(self)
         self.message.setObjectName("save-status")
+        self.message.setWordWrap(True)
+        self.form = ContactForm(lambda: service.region, self._open)
+        self.form.edited.connect(self._edited)
+        self.form.committed.connect(self._committed)
+        self.form.link_refused.connect(self.message.setText)
+        self.form.choose_photo.clicked.connect(self._choose_photo)
+        self.empty = QLabel("Choose a contact, or press Ctrl+N to add one.", self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.card = QScrollArea(self)
         self.card.setWidgetResizable(True)
         self.card.setWidget(self.form)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.setInterval(RETRY_MS)
         self._timer.timeout.connect(self.flush)
         hub.changed.connect(self._on_change)
         layout = QVBoxLayout(self)
@@ -92,6 +117,11 @@ class DetailPane(QWidget):
         return self._contact.id if self._contact else None
 
     @property
+    def showing_new(self) -> bool:
+        """Whether the card is a new contact not stored yet."""
+        return self._contact is not None and self._contact.id is None
+
+    @property
     def dirty(self) -> bool:
         """Whether there are edits not saved yet."""
         return self._dirty
@@ -105,23 +135,36 @@ class DetailPane(QWidget):
 
     # Loading
 
-    def show_contact(self, contact_id: int | None) -> None:
-        """Save any edits, then show this contact (None: show nothing)."""
-        self.flush()
+    def show_contact(self, contact_id: int | None) -> bool:
+        """Save any edits, then show this contact (None: show nothing).
+
+        Returns False when the user chose to keep editing the card shown (it has a problem);
+        `stayed` then names that contact.
+        """
+        if self._contact is not None and contact_id == self._contact.id and contact_id:
+            return True
+        if not self.leave():
+            stay = self.contact_id
+            if stay is not None:
+                QTimer.singleShot(0, lambda: self.stayed.emit(stay))
+            return False
         self._load_generation += 1
         if contact_id is None:
             self._contact = None
+            self._dirty = False
             self._show_card(False)
-            return
+            return True
         generation = self._load_generation
         self._worker.submit(
             lambda: self._service.get(contact_id),
             lambda c: self._loaded(generation, c),
         )
+        return True
 
     def new_contact(self) -> None:
         """Show an empty card; it is stored once it has a name."""
-        self.flush()
+        if not self.leave():
+            return
         self._load_generation += 1
         self._loaded(self._load_generation, Contact())
         self.form.fields["given"].setFocus()
@@ -159,21 +202,73 @@ class DetailPane(QWidget):
             return
         self._dirty = True
         self.message.setText("")
-        self._timer.start()
 
-    def flush(self) -> None:
-        """Save the edits now, if there are any and nothing stops it."""
+    def _committed(self) -> None:
+        if not self._loading:
+            self.flush()
+
+    def leave(self) -> bool:
+        """Save the card's edits before it is left; ask first when a field has a problem.
+
+        Returns whether the card may be left (False: the user keeps editing it).
+        """
+        if not self._dirty or self._contact is None:
+            return True
+        problems = self.form.field_problems()
+        if not problems:
+            self.flush()
+            return True
+        choice = self.ask_leave(list(problems.values()))
+        if choice is Leave.KEEP_EDITING:
+            return False
+        if choice is Leave.SAVE_REST:
+            self.flush(keep=frozenset(problems))
+        self._dirty = False
+        return True
+
+    def ask_leave(self, problems: list[str]) -> Leave:
+        """Ask what to do with the edits of a card that cannot be saved whole."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"This card has a problem: {problems[0]}")
+        box.setInformativeText(
+            "Save the rest keeps every other change and leaves the fields with a problem as "
+            "they were stored. Keep editing lets you fix them."
+        )
+        roles = {
+            Leave.SAVE_REST: QMessageBox.ButtonRole.AcceptRole,
+            Leave.KEEP_EDITING: QMessageBox.ButtonRole.RejectRole,
+            Leave.DISCARD: QMessageBox.ButtonRole.DestructiveRole,
+        }
+        buttons = {choice: box.addButton(choice.value, role) for choice, role in roles.items()}
+        box.setDefaultButton(buttons[Leave.KEEP_EDITING])
+        box.setEscapeButton(buttons[Leave.KEEP_EDITING])
+        box.exec()
+        clicked = box.clickedButton()
+        return next((c for c, b in buttons.items() if b is clicked), Leave.KEEP_EDITING)
+
+    def flush(self, *, keep: frozenset[str] = frozenset()) -> None:
+        """Save the edits now, if there are any and nothing stops it.
+
+        Args:
+            keep: fields to save as they are stored, not as the card shows them (the fields
+                with a problem, when the user chose to save the rest).
+        """
         self._timer.stop()
         if not self._dirty or self._contact is None:
             return
-        if self._saving:
-            self._timer.start()  # the previous save is still on its way
+        if self._saving and self._contact.id is None:
+            self._timer.start()  # being added: its id is on its way (updates simply queue)
             return
-        problems = self.form.problems()
+        problems = [p for f, p in self.form.field_problems().items() if f not in keep]
         if problems:
             self.message.setText(f"Not saved: {problems[0]}")
             return
-        contact = self.form.read_into(self._contact)
+        contact = self.form.read_into(self._contact, keep=keep)
+        if contact == self._contact:
+            self._dirty = False  # typed and taken back: nothing to store, no undo step
+            return
         if not contact.display_name:
             self.message.setText("Not saved yet: type a name, a company, an email or a phone.")
             return

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,13 +20,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.storage.search import ListQuery, SortOrder
+from app.ui.field_edit import SearchEdit
 from app.ui.list_model import Column, ContactListModel
 
 SORT_CHOICES = {
@@ -58,11 +66,12 @@ class ListPane(QWidget):
         self.model = model
         self._segment = ListQuery()
         self._family_first = False
-        self.search = QLineEdit(self)
+        self.search = SearchEdit(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search names, companies, emails, phones, notes, tags")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._update_query)
+        self.search.textChanged.connect(self._new_search)
+        self.search.installEventFilter(self)
         self.sort = QComboBox(self)
         self.sort.setObjectName("sort")
         for label, order in SORT_CHOICES.items():
@@ -96,8 +105,11 @@ class ListPane(QWidget):
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
         model.loaded.connect(self._show_count)
+        model.loaded.connect(self._drop_current_if_gone)
+        model.first_rows.connect(self._show_first_rows)
         self._remembered: list[int] = []
         self._current_id: int | None = None
+        self._fresh = False  # a new search or segment: its first rows show from the top
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.sort)
@@ -110,8 +122,18 @@ class ListPane(QWidget):
     # Query
 
     def set_segment(self, query: ListQuery) -> None:
-        """Show the contacts of a segment (its tag, filter or trash), keeping the search."""
+        """Show the contacts of a segment (its tag, filter or trash), keeping the search.
+
+        The selection is cleared: a selection is of what the user sees, and rows of the old
+        segment left selected would be what Delete sends to the trash.
+        """
         self._segment = query
+        self._new_search()
+
+    def _new_search(self) -> None:
+        self.table.clearSelection()
+        self._remembered = []
+        self._fresh = True
         self._update_query()
 
     @property
@@ -143,6 +165,26 @@ class ListPane(QWidget):
 
     def _update_query(self) -> None:
         self.model.set_query(self.query())
+
+    def _show_first_rows(self) -> None:
+        if self._fresh:
+            self._fresh = False
+            self.table.scrollToTop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Down, Enter or Return in the search box go to the first hit."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.model.rowCount() > 0
+        ):
+            self.table.setFocus()
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.scrollToTop()
+            return True
+        return super().eventFilter(watched, event)
 
     def _show_count(self) -> None:
         n = self.model.rowCount()
@@ -197,4 +239,10 @@ class ListPane(QWidget):
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
         model.blockSignals(False)
-        # A contact that left the list (an edit moved it out of the segment) stays on the card.
+
+    def _drop_current_if_gone(self) -> None:
+        # The card shows only a contact of the list: one that left it (deleted, moved out of
+        # the segment, not matching the search) is cleared from the card.
+        if self._current_id is not None and self.model.row_of(self._current_id) is None:
+            self._current_id = None
+            self.current_changed.emit(None)

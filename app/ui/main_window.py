@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSplitter, QWidget
 
 from app.core.services.contacts import ChangeSet
 from app.core.storage.search import ListQuery, SortOrder
@@ -30,6 +30,7 @@ from app.ui.smart_segments import SmartSegmentActions
 from app.ui.transfer import Transfer
 
 SEGMENT_REFRESH_MS = 300
+WAIT_DIALOG_MS = 400
 IMPORTABLE = (".vcf", ".vcard", ".csv")
 
 
@@ -123,10 +124,11 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.segments.chosen.connect(self._segment_chosen)
-        self.list.current_changed.connect(self.detail.show_contact)
+        self.list.current_changed.connect(self._current_changed)
         self.list.open_current.connect(self.detail.form.fields["given"].setFocus)
         self.list.table.customContextMenuRequested.connect(self.bulk.popup)
         self.detail.created.connect(self._created)
+        self.detail.stayed.connect(self.list.select_id)
         self.list_model.loaded.connect(self._select_pending)
         self.ctx.hub.changed.connect(self._after_change)
         self.ctx.hub.segments_changed.connect(self.refresh_segments)
@@ -149,6 +151,12 @@ class MainWindow(QMainWindow):
         """Ctrl+N: an empty card in the detail pane."""
         self.list.table.clearSelection()
         self.detail.new_contact()
+
+    def _current_changed(self, contact_id: int | None) -> None:
+        # A new card not stored yet belongs to no row: a row leaving the list must not clear it.
+        if contact_id is None and self.detail.showing_new:
+            return
+        self.detail.show_contact(contact_id)
 
     def _created(self, contact_id: int) -> None:
         self._pending_select = contact_id
@@ -271,13 +279,31 @@ class MainWindow(QMainWindow):
             self._splitter_state = None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.detail.flush()
+        if not self.detail.leave():
+            event.ignore()  # the user keeps editing a card with a problem
+            return
         self.save_settings()
         self.transfer.cancel()
-        self.ctx.background.shutdown()
-        self.ctx.reader.shutdown()
+        self.ctx.background.shutdown(cancel_waiting=True)
+        self.ctx.reader.shutdown(cancel_waiting=True)
+        self._finish_writes()
         self.ctx.worker.shutdown()
         super().closeEvent(event)
+
+    def _finish_writes(self) -> None:
+        """Wait for the database work already asked for (the last edit among it)."""
+        if self.ctx.worker.pending == 0:
+            return
+        wait = QProgressDialog("Saving your last changes…", "", 0, 0, self)
+        wait.setWindowTitle("Kith")
+        wait.setCancelButton(None)
+        wait.setWindowModality(Qt.WindowModality.WindowModal)
+        wait.setMinimumDuration(WAIT_DIALOG_MS)  # shown only if it takes that long
+        try:
+            self.ctx.worker.drain()
+        finally:
+            wait.reset()
+            wait.deleteLater()
 
 
 def _dropped_files(urls: Sequence[QUrl]) -> list[Path]:

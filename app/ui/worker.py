@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 
 from app.core.errors import UserFacingError
 
@@ -87,7 +87,23 @@ class Worker(QObject):
         log.error("a background job failed", exc_info=exc)
         self.failed.emit(f"Something went wrong ({type(exc).__name__}: {exc}). It was logged.")
 
-    def shutdown(self) -> None:
-        """Finish the running job and refuse new ones."""
+    def drain(self) -> None:
+        """Run the event loop until every job submitted so far has finished and called back."""
+        if self._pending == 0:
+            return
+        loop = QEventLoop()
+        self.idle.connect(loop.quit)
+        try:
+            if self._pending:
+                loop.exec()
+        finally:
+            self.idle.disconnect(loop.quit)
+
+    def shutdown(self, *, cancel_waiting: bool = False) -> None:
+        """Refuse new jobs and wait for the ones submitted (a save is never thrown away).
+
+        Args:
+            cancel_waiting: drop jobs that have not started (for reads nobody will look at).
+        """
         self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=cancel_waiting)

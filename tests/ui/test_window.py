@@ -14,7 +14,7 @@ from app.core.services.segments import Rule, RuleKind
 from app.core.storage.database import Database
 from app.core.storage.search import SortOrder
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import answer_next_question, wait_idle
 
 
 def choose_segment(qtbot: QtBot, window: MainWindow, key: str) -> None:
@@ -61,8 +61,14 @@ def test_delete_key_and_undo(qtbot: QtBot, window: MainWindow, service: ContactS
     select_rows(window, range(0, 3))
     doomed = window.list.selected_ids()
     assert len(doomed) == 3
+    seen: list[str] = []
+    answer_next_question(qtbot, "Move to the trash 3 contacts", seen)
     qtbot.keyClick(window.list.table, Qt.Key.Key_Delete)
     wait_idle(qtbot, window)
+    assert seen == ["Move to the trash 3 contacts?"]
+    # The offscreen platform does not give the window back its focus after a dialog.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     assert window.list_model.rowCount() == 37
     assert all(c.deleted_at is not None for c in service.get_many(doomed))
     qtbot.waitUntil(lambda: window.undo_action.text() == "&Undo Delete 3 contacts")
@@ -85,13 +91,17 @@ def test_bulk_tag_untag_and_stage(
 ) -> None:
     select_rows(window, range(0, 5))
     ids = window.list.selected_ids()
+    seen: list[str] = []
+    answer_next_question(qtbot, "Tag 5 contacts", seen)
     window.bulk.tag(add=["conference"])
     wait_idle(qtbot, window)
     assert all("conference" in c.tags for c in service.get_many(ids))
     qtbot.waitUntil(lambda: window.segment_model.row_of("tag:conference") is not None)
+    answer_next_question(qtbot, "Set the stage of 5 contacts", seen)
     window.bulk.set_stage(Stage.LEAD)
     wait_idle(qtbot, window)
     assert {c.stage for c in service.get_many(ids)} == {Stage.LEAD}
+    answer_next_question(qtbot, "Untag 5 contacts", seen)
     window.bulk.tag(remove=["conference"])
     wait_idle(qtbot, window)
     assert not any("conference" in c.tags for c in service.get_many(ids))

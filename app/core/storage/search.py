@@ -77,16 +77,31 @@ class ListRow:
     favourite: bool
 
 
+_PHONE_LIKE = re.compile(r"^[\d\s+\-().\/]*\d[\d\s+\-().\/]*$")
+_TRUNK_ZERO = re.compile(r"\(0\)")
+
+
 def fts_query(text: str) -> str | None:
     """An FTS5 query where every word the user typed must start a word of the contact.
 
     Words are reduced to letters and digits and quoted, so no user text is ever read as FTS5
-    syntax. None when the text has no word at all.
+    syntax. Text that looks like a phone number ("+44 20 7102 6676", "(020) 7102-6676") also
+    matches as one run of digits inside a number: the index holds every ending of each number,
+    so a prefix query on its digits finds it however it was spaced. None when the text has no
+    word at all.
     """
     words = _TOKEN.findall(fold(text))
     if not words:
         return None
-    return " ".join(f'"{w}"*' for w in words)
+    query = " ".join(f'"{w}"*' for w in words)
+    if _PHONE_LIKE.match(text):
+        runs = dict.fromkeys(
+            "".join(ch for ch in variant if ch.isdigit())
+            for variant in (text, _TRUNK_ZERO.sub("", text))
+        )
+        phones = " OR ".join(f'(phones : "{run}"*)' for run in runs if run)
+        query = f"({query}) OR {phones}"
+    return query
 
 
 def _where(query: ListQuery, match: str | None) -> tuple[str, list[object]]:
