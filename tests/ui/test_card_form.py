@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
@@ -98,9 +97,6 @@ def test_display_as_sets_the_formatted_name(
     assert form.title_label.text() == "Dr Bee (dentist)"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="contacts_repo stores formatted_name once the lead's row mapping lands"
-)
 def test_display_as_is_stored(
     qtbot: QtBot, window: MainWindow, service: ContactService, filled: list[int]
 ) -> None:
