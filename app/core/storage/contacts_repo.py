@@ -125,17 +125,7 @@ def prepare_batch(contacts: Iterable[Contact], import_op: int | None = None) -> 
     for c in contacts:
         display_name = c.display_name
         batch.contacts.append(_row_values(c, display_name, import_op))
-        batch.fts.append(
-            (
-                c.id,
-                f"{display_name} {c.nickname}",
-                f"{c.org} {c.department} {c.title}",
-                _fts_emails(c),
-                _fts_phones(c),
-                c.notes,
-                " ".join(c.tags),
-            )
-        )
+        batch.fts.append(fts_row(c, display_name))
         batch.emails.extend({(c.id, normalise_email(e.value)) for e in c.emails if e.value.strip()})
         batch.phones.extend({(c.id, p.e164) for p in c.phones if p.e164})
         batch.tag_links.extend((c.id, tag, pos) for pos, tag in enumerate(dict.fromkeys(c.tags)))
@@ -168,9 +158,7 @@ def write_batch(conn: Connection, batch: Batch) -> None:
     """
     if not batch.contacts:
         return
-    _insert_rows(
-        conn, "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes, tags)", batch.fts
-    )
+    _insert_rows(conn, FTS_INSERT, batch.fts)
     _insert_rows(conn, _INSERT_INTO, batch.contacts)
     if batch.emails:
         conn.exec_driver_sql(
@@ -256,6 +244,22 @@ MIN_FRAGMENT = 3
 _WORD = re.compile(r"\w+")
 
 
+FTS_INSERT = "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes, tags)"
+
+
+def fts_row(c: Contact, display_name: str) -> tuple[Any, ...]:
+    """The search index's row for a contact: what a user can read of it, and its pieces."""
+    return (
+        c.id,
+        f"{display_name} {c.nickname}",
+        f"{c.org} {c.department} {c.title}",
+        _fts_emails(c),
+        _fts_phones(c),
+        c.notes,
+        " ".join(c.tags),
+    )
+
+
 def _fts_phones(contact: Contact) -> str:
     """Each number's digits as typed, international and national, with every ending.
 
@@ -293,6 +297,15 @@ def _endings(words: Iterable[str], skip: int = 0) -> Iterable[str]:
             yield word
         for start in range(1, len(word) - MIN_FRAGMENT + 1):
             yield word[start:]
+
+
+def rebuild_search_index(conn: Connection) -> None:
+    """Write every contact's search row again (after the index's text changed)."""
+    conn.exec_driver_sql("INSERT INTO contact_fts (contact_fts) VALUES ('delete-all')")
+    ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM contacts ORDER BY id")]
+    for chunk in _chunks(ids):
+        rows = [fts_row(c, c.display_name) for c in get_many(conn, chunk)]
+        _insert_rows(conn, FTS_INSERT, rows)
 
 
 def find_by_uid(conn: Connection, uid: str) -> int | None:

@@ -68,9 +68,46 @@ def test_invalid_phones_lose_their_e164_when_an_old_database_migrates(
         assert after.get(good_id).phones[0].e164 == "+442079460958"  # type: ignore[union-attr]
         with reopened.read() as conn:
             phones = conn.exec_driver_sql("SELECT contact_id, e164 FROM contact_phones").all()
-            assert migrate.stored_revision(conn) == "0002"
+            assert migrate.stored_revision(conn) == migrate.SCHEMA_HEAD
         assert phones == [(good_id, "+442079460958")]
         backups = list((db_path.parent / "backups").iterdir())
         assert len(backups) == 1 and "before-migration" in backups[0].name
+    finally:
+        reopened.close()
+
+
+def test_an_old_search_index_is_rebuilt_so_a_phone_as_shown_finds_its_contact(
+    db: Database, db_path: Path
+) -> None:
+    """0002 -> 0003: the index text of an older Kith held no number endings or email words."""
+    from app.core.domain.contact import Contact, Email, Name, Phone  # noqa: PLC0415
+    from app.core.services.contacts import ContactService  # noqa: PLC0415
+    from app.core.storage.search import ListQuery  # noqa: PLC0415
+
+    service = ContactService(db, "GB")
+    change = service.add(
+        Contact(
+            name=Name("", "Ann", "", "Lee"),
+            phones=[Phone("+44 20 7102 6676")],
+            emails=[Email("ann.lee36380@example.org")],
+        )
+    )
+    (ann,) = change.added
+    with db.write() as conn:  # what 0002's Kith indexed: whole numbers and emails only
+        conn.exec_driver_sql("INSERT INTO contact_fts (contact_fts) VALUES ('delete-all')")
+        conn.exec_driver_sql(
+            "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes, tags) "
+            "VALUES (?, 'Ann Lee', '', 'ann.lee36380@example.org', '442071026676', '', '')",
+            (ann,),
+        )
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    assert service.ids(ListQuery(text="7102 6676")) == []
+    db.close()
+
+    reopened = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        after = ContactService(reopened, "GB")
+        for text in ("+44 20 7102 6676", "020 7102 6676", "7102 6676", "36380@", "Ann"):
+            assert after.ids(ListQuery(text=text)) == [ann], text
     finally:
         reopened.close()
