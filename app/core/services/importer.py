@@ -12,6 +12,8 @@ import copy
 import enum
 import gc
 import itertools
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -177,6 +179,19 @@ def _records(
         yield item
 
 
+def _format_of(path: Path, format: str) -> str:
+    """The file's format; a pipe is refused here, since a preview and its commit read twice.
+
+    (`kith import` hands over a pipe's content, read once into memory, as a regular file.)
+    """
+    with contextlib.suppress(OSError):  # a missing file is the reader's to report
+        if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode):
+            raise UserFacingError(
+                f"{path.name} is a pipe or device, not a file; save it as a file and import that."
+            )
+    return detect_format(path) if format == "auto" else format
+
+
 def preview(
     db: Database,
     path: Path,
@@ -195,7 +210,7 @@ def preview(
     only reports), it keeps no records, and with `all_rows` False only the rows of problems
     and warnings: memory then stays flat however large the file.
     """
-    fmt = detect_format(path) if format == "auto" else format
+    fmt = _format_of(path, format)
     result = ImportPreview(path, fmt, all_rows=all_rows)
     with db.read() as conn:
         matcher = _Matcher(conn)
@@ -241,7 +256,7 @@ def run(
     returned preview keeps no records, and with `all_rows` False only the rows of problems
     and warnings (what a report of a large import needs).
     """
-    fmt = detect_format(path) if format == "auto" else format
+    fmt = _format_of(path, format)
     plan = ImportPreview(path, fmt, all_rows=all_rows)
     label = f"Import {path.name}"
     added: list[int] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from faker import Faker
 
 from app.core.domain.serialise import contact_to_dict
+from app.core.errors import UserFacingError
 from app.core.formats import write_contacts
 from app.core.services import importer
 from app.core.storage import contacts_repo
@@ -120,3 +122,13 @@ def test_a_cancelled_run_stores_nothing(db: Database, many_cards: Path) -> None:
             progress=progress,
         )
     assert _stored(db) == before
+
+
+def test_a_pipe_is_refused_with_a_sentence_not_read_twice(db: Database, tmp_path: Path) -> None:
+    """The window previews, then commits: a FIFO read by the preview would commit nothing."""
+    fifo = tmp_path / "contacts.vcf"
+    os.mkfifo(fifo)
+    with pytest.raises(UserFacingError, match="pipe or device"):
+        importer.preview(db, fifo, region="US")
+    with pytest.raises(UserFacingError, match="pipe or device"):
+        importer.run(db, fifo, region="US")
