@@ -123,6 +123,9 @@ class ValueRow(QWidget):
         """Fill the row."""
         self._filled = dict(values)
         self.label.setCurrentText(values.get("label", ""))
+        if (line := self.label.lineEdit()) is not None:
+            line.setCursorPosition(0)  # a long label shows its start, not its end
+            line.setToolTip(values.get("label", ""))
         for name, edit in self.parts.items():
             edit.show_value(values.get(name, ""))
 
