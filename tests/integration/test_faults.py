@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
-from app.core.storage.search import ListQuery, count
 from tests.conftest import NULL_KEYRING, PASSPHRASE, REPO, CliRunner
+from tests.integration.store_helpers import sound_count
 
 KEY = DatabaseKey(passphrase=PASSPHRASE)
 BATCH = 2000
@@ -52,22 +51,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def live_count(path: Path) -> int:
-    db = Database.open(path, KEY)
-    try:
-        assert db.integrity_problems() == []
-        with db.read() as conn:
-            return count(conn, ListQuery())
-    finally:
-        db.close()
-
-
 @pytest.mark.parametrize("wait_for", ["writing", "committed"])
 def test_sigkill_mid_write_leaves_a_sound_database_all_in_or_all_out(
     db_path: Path, wait_for: str
 ) -> None:
     for attempt in range(3):
-        before = live_count(db_path)
+        before = sound_count(db_path)
         with subprocess.Popen(
             [sys.executable, "-c", _WRITER, str(db_path)],
             stdout=subprocess.PIPE,
@@ -83,7 +72,7 @@ def test_sigkill_mid_write_leaves_a_sound_database_all_in_or_all_out(
                     os.sched_yield()
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=30)
-        after = live_count(db_path)
+        after = sound_count(db_path)
         assert after in (before, before + BATCH)
         if wait_for == "committed":
             assert after == before + BATCH
