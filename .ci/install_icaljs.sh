@@ -10,6 +10,17 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "install_icaljs: node and npm are needed (apt-get install nodejs npm)" >&2
     exit 1
 fi
-npm install --prefix tests/.node --no-audit --no-fund --silent "ical.js@${ICALJS_VERSION}"
-node -e "require('./tests/.node/node_modules/ical.js/dist/ical.es5.cjs')" \
-    && echo "install_icaljs: ical.js ${ICALJS_VERSION} in tests/.node"
+# A first install has been seen to unpack the package without its dist/ folder; check that the
+# module loads and install again from scratch if it does not.
+for attempt in 1 2 3; do
+    rm -rf tests/.node
+    npm install --prefix tests/.node --no-audit --no-fund --silent "ical.js@${ICALJS_VERSION}"
+    if node -e "require('./tests/.node/node_modules/ical.js/dist/ical.es5.cjs')" 2>/dev/null; then
+        echo "install_icaljs: ical.js ${ICALJS_VERSION} in tests/.node"
+        exit 0
+    fi
+    echo "install_icaljs: ical.js did not load after install ${attempt}; trying again" >&2
+    npm cache verify >/dev/null 2>&1 || true
+done
+echo "install_icaljs: ical.js ${ICALJS_VERSION} could not be installed" >&2
+exit 1
