@@ -9,14 +9,20 @@ The lock file is never replaced or removed; the kernel drops a killed process's 
 from __future__ import annotations
 
 import errno
-import fcntl
 import logging
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from app.core.errors import UserFacingError
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # Windows has no flock; there, no lock is taken (and the log says so)
+    fcntl = None
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,9 @@ class DatabaseLock:
         return self._fd is not None
 
     def _open(self) -> int | None:
+        if fcntl is None:
+            log.info("this system has no flock; opening without a lock file")
+            return None
         try:
             return os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError:
@@ -76,6 +85,7 @@ class DatabaseLock:
         fd = self._open()
         if fd is None:
             return
+        assert fcntl is not None  # `_open` gives no file without it
         start = time.monotonic()
         told = False
         while True:
@@ -105,7 +115,7 @@ class DatabaseLock:
         """
         if self._fd is None:
             self.acquire_shared()
-        if self._fd is None:
+        if self._fd is None or fcntl is None:
             return True  # no lock file can exist here, so no other Kith can be counted
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -119,7 +129,7 @@ class DatabaseLock:
 
     def share(self) -> None:
         """Go back from exclusive to shared (after a restore)."""
-        if self._fd is not None:
+        if self._fd is not None and fcntl is not None:
             fcntl.flock(self._fd, fcntl.LOCK_SH)
 
     def release(self) -> None:
