@@ -18,7 +18,8 @@ import vobject
 from app.core.formats.limits import Limits
 from app.core.formats.vcard_prepass import Prop, RawCard, card_props, open_cards
 from app.core.formats.vcard_reader import DECODED_PROPS, decode_value
-from tests.core.formats.conftest import CORPUS, require_corpus
+from tests import corpus
+from tests.core.formats.conftest import require_corpus
 
 NEEDED = [
     ("N", "O\\;Brien;Siobhán;Mary,Ann;Dr.;", ["O;Brien", "Siobhán", "Mary,Ann", "Dr.", ""]),
@@ -86,11 +87,7 @@ def _vobject_value(prop: Prop) -> object:
     return child.value
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(p for p in (CORPUS / "vcf").rglob("*") if p.suffix == ".vcf"),
-    ids=lambda p: str(p.relative_to(CORPUS)),
-)
+@pytest.mark.parametrize("path", corpus.files(".vcf", under="vcf"))
 def test_corpus_values_keep_every_comma_and_agree_with_vobject_elsewhere(path: Path) -> None:
     require_corpus()
     for props in _cards(path):
