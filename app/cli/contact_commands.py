@@ -11,8 +11,8 @@ from app.core.domain.contact import Contact, Email, Name, Phone, Stage
 from app.core.domain.dates import PartialDate
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet, ContactService
-from app.core.storage.database import Database
-from app.core.storage.search import ListQuery, SortOrder
+from app.core.services.queries import ListQuery, SortOrder
+from app.core.services.session import Database
 
 
 def register(sub: Any) -> None:

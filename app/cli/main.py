@@ -14,10 +14,13 @@ from app.cli import contact_commands, store_commands, transfer_commands
 from app.core import logging_setup
 from app.core.errors import UserFacingError, os_error_sentence
 from app.core.paths import database_path
-from app.core.storage.damage import DamagedDatabaseError
-from app.core.storage.database import Database
-from app.core.storage.keys import KeyStore, passphrase_from_env
-from app.core.storage.unlock import unlock
+from app.core.services.session import (
+    DamagedDatabaseError,
+    Database,
+    KeyStore,
+    passphrase_from_env,
+    unlock,
+)
 
 
 def terminal_prompt(new: bool) -> str:

@@ -12,13 +12,16 @@ from typing import Any
 
 from app.core.errors import UserFacingError
 from app.core.paths import database_path
+from app.core.services import store as backup
 from app.core.services.contacts import ContactService
-from app.core.storage import backup
-from app.core.storage.damage import DamagedDatabaseError
-from app.core.storage.database import Database
-from app.core.storage.engine import DatabaseKey
-from app.core.storage.keys import KeyStore, passphrase_key
-from app.core.storage.unlock import change_passphrase
+from app.core.services.session import (
+    DamagedDatabaseError,
+    Database,
+    DatabaseKey,
+    KeyStore,
+    change_passphrase,
+    passphrase_key,
+)
 
 NEW_PASSPHRASE_ENV = "KITH_NEW_PASSPHRASE"
 
@@ -50,8 +53,7 @@ def register(sub: Any) -> None:
 
 def run_backup(db: Database, args: argparse.Namespace) -> int:
     """Write an encrypted backup and print where."""
-    dest = Path(args.output).expanduser() if args.output else backup.default_backup_path(db.path)
-    written = backup.backup(db, dest)
+    written = backup.back_up(db, Path(args.output).expanduser() if args.output else None)
     print(f"Backed up to {written}.")
     return 0
 

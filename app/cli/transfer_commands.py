@@ -13,8 +13,8 @@ from app.core.errors import UserFacingError
 from app.core.formats import EXPORT_FORMATS, FORMATS, readable
 from app.core.services import exporter, importer
 from app.core.services.contacts import ContactService
-from app.core.storage.database import Database
-from app.core.storage.search import ListQuery
+from app.core.services.queries import ListQuery
+from app.core.services.session import Database
 
 
 def register(sub: Any) -> None:

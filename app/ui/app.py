@@ -14,8 +14,7 @@ from app.core.errors import UserFacingError
 from app.core.paths import database_path
 from app.core.services.contacts import ChangeSet, ContactService
 from app.core.services.segments import SegmentService
-from app.core.storage.database import Database
-from app.core.storage.keys import KeyStore
+from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow

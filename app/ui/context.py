@@ -10,8 +10,7 @@ from PySide6.QtCore import QSettings, QUrl
 
 from app.core.services.contacts import ContactService
 from app.core.services.segments import SegmentService
-from app.core.storage.database import Database
-from app.core.storage.keys import KeyStore
+from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
 from app.ui.worker import Worker
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 
 from app.core.services.contacts import ContactService
-from app.core.storage.search import ListQuery, ListRow
+from app.core.services.queries import ListQuery, ListRow
 from app.ui.worker import Worker
 
 BLOCK = 200

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.storage.search import ListQuery, SortOrder
+from app.core.services.queries import ListQuery, SortOrder
 from app.ui.field_edit import SearchEdit
 from app.ui.list_model import Column, ContactListModel
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSplitter, QWidget
 
 from app.core.services.contacts import ChangeSet
-from app.core.storage.search import ListQuery, SortOrder
+from app.core.services.queries import ListQuery, SortOrder
 from app.ui.bulk_actions import BulkActions
 from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 
 from app.core.domain.contact import Stage
 from app.core.services.contacts import ContactService
+from app.core.services.queries import ListQuery
 from app.core.services.segments import (
     FAVOURITES,
     Attention,
@@ -24,7 +25,6 @@ from app.core.services.segments import (
     attention_filter,
     stage_filter,
 )
-from app.core.storage.search import ListQuery
 
 Index = QModelIndex | QPersistentModelIndex
 

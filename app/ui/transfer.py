@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from app.core.services import exporter
 from app.core.services.importer import ImportResult
-from app.core.storage.unlock import change_passphrase
+from app.core.services.session import change_passphrase
 from app.ui.import_dialog import ImportDialog
 from app.ui.unlock_dialog import PassphraseDialog
 

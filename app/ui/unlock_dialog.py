@@ -16,9 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserFacingError
-from app.core.storage.database import Database, try_open
-from app.core.storage.engine import DatabaseKey
-from app.core.storage.keys import KeyStore, passphrase_from_env, passphrase_key
+from app.core.services.session import (
+    Database,
+    DatabaseKey,
+    KeyStore,
+    passphrase_from_env,
+    passphrase_key,
+    try_open,
+)
 
 Ask = Callable[[bool, str], str | None]
 """Asks for a passphrase: (choosing a new one?, a message to show) -> it, or None to give up."""
