@@ -1,8 +1,7 @@
-"""First run and unlock: create the database, or open it with the keyring key or a passphrase."""
+"""The passphrase dialog of first run and unlock; what to do with the answer is the core's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -15,81 +14,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import UserFacingError
 from app.core.services.session import (
+    ASK_PASSPHRASE,
+    NO_KEYRING,
+    WRONG,
+    Ask,
     Database,
-    DatabaseKey,
     KeyStore,
+    open_or_create,
     passphrase_from_env,
-    passphrase_key,
-    try_open,
 )
 
-Ask = Callable[[bool, str], str | None]
-"""Asks for a passphrase: (choosing a new one?, a message to show) -> it, or None to give up."""
-
-NO_KEYRING = (
-    "Kith keeps your contacts in an encrypted file. No secure keyring (such as GNOME Keyring "
-    "or KWallet) is available to hold its key, so choose a passphrase instead. You will type "
-    "it each time Kith starts. Nobody can recover it if you forget it."
-)
-ASK_PASSPHRASE = "Your contacts are locked with a passphrase. Type it to open them."
-WRONG = "That passphrase does not open this database. Check it and try again."
+__all__ = [
+    "ASK_PASSPHRASE",
+    "NO_KEYRING",
+    "WRONG",
+    "Ask",
+    "PassphraseDialog",
+    "ask_with_dialog",
+    "open_database",
+]
 
 
 def open_database(path: Path, key_store: KeyStore, ask: Ask) -> Database | None:
-    """Create or unlock the database at `path`; None when the user gives up.
+    """Create or unlock the database at `path`, asking with `ask`; None when the user gives up.
+
+    The decisions (keyring or passphrase, first run, asking again) are the core's
+    (`app.core.services.session.open_or_create`); the window only asks and shows the sentence.
 
     Raises:
         UserFacingError: the file is not a Kith database, cannot be created, or the like.
     """
-    if not path.exists():
-        return _create(path, key_store, ask)
-    message = ASK_PASSPHRASE
-    try:
-        raw = key_store.load(path)
-    except UserFacingError as exc:
-        raw, message = None, f"{exc}\n\n{ASK_PASSPHRASE}"
-    if raw is not None and (db := try_open(path, DatabaseKey(raw=raw))) is not None:
-        return db
-    env = passphrase_from_env()
-    if env and (db := try_open(path, passphrase_key(env))) is not None:
-        return db
-    while True:
-        passphrase = ask(False, message)
-        if passphrase is None:
-            return None
-        if passphrase and (db := try_open(path, passphrase_key(passphrase))) is not None:
-            return db
-        message = WRONG
-
-
-def _create(path: Path, key_store: KeyStore, ask: Ask) -> Database:
-    message = NO_KEYRING
-    if key_store.available():
-        try:
-            raw = key_store.create(path)
-        except UserFacingError as exc:
-            message = f"{exc}\n\n{NO_KEYRING}"
-        else:
-            try:
-                return Database.create(path, DatabaseKey(raw=raw))
-            except BaseException:
-                key_store.forget(path)
-                raise
-    env = passphrase_from_env()
-    if env:
-        return Database.create(path, passphrase_key(env))
-    while True:
-        passphrase = ask(True, message)
-        if passphrase is None:
-            raise UserFacingError("No database was created; Kith needs one to start.")
-        try:
-            return Database.create(path, passphrase_key(passphrase))
-        except UserFacingError as exc:
-            if path.exists():
-                raise
-            message = str(exc)
+    return open_or_create(path, key_store, ask, passphrase=passphrase_from_env())
 
 
 class PassphraseDialog(QDialog):

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.core.errors import UserFacingError
 from app.core.paths import database_path
+from app.core.services.session import ASK_PASSPHRASE, open_or_create, unlock
 from app.core.storage.database import try_open
 from app.core.storage.keys import KeyStore, passphrase_key
 from app.ui.main_window import MainWindow
@@ -116,3 +118,22 @@ def test_change_passphrase_rekeys_the_database(
     reopened = try_open(db_path, passphrase_key("a new passphrase"))
     assert reopened is not None
     reopened.close()
+
+
+def test_the_terminal_and_the_window_unlock_through_one_core(db_path: Path) -> None:
+    # The command line asks three times and stops with the sentence; the window, through the
+    # same decisions, keeps asking until the passphrase is right or the user gives up.
+    asked: list[bool] = []
+
+    def terminal(new: bool) -> str:
+        asked.append(new)
+        return "wrong"
+
+    with pytest.raises(UserFacingError, match="Wrong passphrase"):
+        unlock(db_path, KeyStore(), prompt=terminal)
+    assert asked == [False, False, False]
+    ask = Answers("wrong", "wrong", "wrong", "wrong", PASSPHRASE)
+    db = open_or_create(db_path, KeyStore(), ask)
+    assert db is not None
+    db.close()
+    assert [m for _, m in ask.asked] == [ASK_PASSPHRASE] + [WRONG] * 4
