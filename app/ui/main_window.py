@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSplitter, Q
 
 from app.core.services.contacts import ChangeSet
 from app.core.services.queries import ListQuery, SortOrder
+from app.ui.backups import Backups
 from app.ui.bulk_actions import BulkActions
 from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.bulk = BulkActions(self)
         self.smart = SmartSegmentActions(self)
         self.transfer = Transfer(self)
+        self.backups = Backups(self)
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)
         self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
@@ -93,6 +95,8 @@ class MainWindow(QMainWindow):
         self.passphrase_action = self._action(
             "Change &passphrase…", self.transfer.change_passphrase
         )
+        self.backup_action = self._action("&Back up…", self.backups.choose_backup)
+        self.restore_action = self._action("&Restore…", self.backups.choose_restore)
         quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z")
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z")
@@ -103,6 +107,8 @@ class MainWindow(QMainWindow):
         for a in (self.new_action, self.import_action, self.export_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addAction(self.passphrase_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
