@@ -16,6 +16,7 @@ from pathlib import Path
 
 from faker import Faker
 
+from app.core.clock import SYSTEM_CLOCK
 from app.core.domain.contact import Address, Contact, Email, Name, Phone, Stage
 from app.core.domain.normalise import fold, to_e164
 from app.core.storage import contacts_repo, journal
@@ -63,9 +64,9 @@ def fill(db: Database, contacts: list[Contact]) -> float:
     gc.freeze()
     start = time.perf_counter()
     with db.write() as conn:
-        op = journal.begin_operation(conn, "import", "Benchmark import")
+        now = SYSTEM_CLOCK.now()
+        op = journal.begin_operation(conn, "import", "Benchmark import", now)
         new_ids = contacts_repo.next_ids(conn, len(contacts))
-        now = contacts_repo.now()
         for contact, cid in zip(contacts, new_ids, strict=True):
             contacts_repo.prepare_new(contact, cid, now)
         chunks = (contacts[o : o + BATCH] for o in range(0, len(contacts), BATCH))

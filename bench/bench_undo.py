@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.core.clock import SYSTEM_CLOCK
 from app.core.domain.contact import Contact, Email
 from app.core.services import importer
 from app.core.services.contacts import ContactService
@@ -52,9 +53,9 @@ def fill(path: Path, count: int) -> None:
     """Store `count` contacts as one import operation, as `kith import` does."""
     db = Database.create(path, KEY)
     with db.write() as conn:
-        op = journal.begin_operation(conn, "import", "Benchmark import")
+        now = SYSTEM_CLOCK.now()
+        op = journal.begin_operation(conn, "import", "Benchmark import", now)
         new_ids = contacts_repo.next_ids(conn, count)
-        now = contacts_repo.now()
         ids = iter(new_ids)
 
         def prepared() -> Iterator[list[Contact]]:

@@ -55,3 +55,17 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = run(tool("mypy"), "app")
     assert result.returncode == 0, result.stdout
+
+
+def test_core_asks_the_clock_what_time_it_is() -> None:
+    # Durations may use time.monotonic/perf_counter; the time of day comes from app/core/clock.py.
+    pattern = re.compile(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time)\(")
+    clock = REPO / "app" / "core" / "clock.py"
+    offenders = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in (REPO / "app" / "core").rglob("*.py")
+        if path != clock
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

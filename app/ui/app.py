@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QSettings, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.clock import SYSTEM_CLOCK
 from app.core.errors import UserFacingError
 from app.core.paths import database_path
 from app.core.services.contacts import ChangeSet, ContactService
@@ -60,14 +61,14 @@ def build_window(
     region: str | None = None,
 ) -> MainWindow:
     """The main window over an open database, with its workers and services."""
-    contacts = ContactService(db, region)
+    contacts = ContactService(db, region, clock=SYSTEM_CLOCK)
     worker = Worker("kith-db")
     # The region is read from the store once, here on the worker, and then kept.
     worker.submit(lambda: contacts.region)
     ctx = AppContext(
         db=db,
         contacts=contacts,
-        segments=SegmentService(db),
+        segments=SegmentService(db, SYSTEM_CLOCK),
         worker=worker,
         reader=Worker("kith-counts"),
         background=Worker("kith-files"),

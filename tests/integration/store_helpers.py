@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.core.clock import SYSTEM_CLOCK
 from app.core.domain.contact import Contact, Email, Name
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
@@ -22,9 +23,9 @@ def fill(path: Path, n: int, *, key: DatabaseKey = KEY, start: int = 0) -> None:
     db = Database.open(path, key)
     try:
         with db.write() as conn:
-            op = journal.begin_operation(conn, "import", f"Import {n}")
+            now = SYSTEM_CLOCK.now()
+            op = journal.begin_operation(conn, "import", f"Import {n}", now)
             ids = contacts_repo.next_ids(conn, n)
-            now = contacts_repo.now()
             contacts = [
                 contacts_repo.prepare_new(
                     Contact(

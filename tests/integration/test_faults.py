@@ -27,15 +27,16 @@ _WRITER = f"""
 import sys, time
 from pathlib import Path
 from app.core.domain.contact import Contact, Name
+from app.core.clock import SYSTEM_CLOCK
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 
 db = Database.open(Path(sys.argv[1]), DatabaseKey(passphrase={PASSPHRASE!r}))
 with db.write() as conn:
-    op = journal.begin_operation(conn, "import", "Import")
+    now = SYSTEM_CLOCK.now()
+    op = journal.begin_operation(conn, "import", "Import", now)
     ids = contacts_repo.next_ids(conn, {BATCH})
-    now = contacts_repo.now()
     contacts = [contacts_repo.prepare_new(Contact(name=Name(given=f"G{{i}}")), i, now) for i in ids]
     for start in range(0, {BATCH}, 100):
         contacts_repo.insert_many(conn, contacts[start:start + 100])

@@ -132,16 +132,17 @@ _SLOW_WRITER = f"""
 import sys
 from pathlib import Path
 from app.core.domain.contact import Contact, Name
+from app.core.clock import SYSTEM_CLOCK
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 
 db = Database.open(Path(sys.argv[1]), DatabaseKey(passphrase={PASSPHRASE!r}))
 with db.write() as conn:
-    op = journal.begin_operation(conn, "add", "Add Slow Writer")
+    op = journal.begin_operation(conn, "add", "Add Slow Writer", SYSTEM_CLOCK.now())
     (cid,) = contacts_repo.next_ids(conn, 1)
     slow = Contact(name=Name(given="Slow", family="Writer"))
-    contact = contacts_repo.prepare_new(slow, cid, contacts_repo.now())
+    contact = contacts_repo.prepare_new(slow, cid, SYSTEM_CLOCK.now())
     contacts_repo.insert_many(conn, [contact])
     journal.record_created(conn, op, [cid])
     print("writing", flush=True)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.core.clock import SYSTEM_CLOCK
+
 _ISO = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})(?:[T ].*)?\s*$")
 _NO_YEAR = re.compile(r"^\s*--(\d{2})-?(\d{2})\s*$")
 _DOTTED = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\s*$")
@@ -73,7 +75,7 @@ class PartialDate:
         if m := _DOTTED.match(text):
             year = int(m[3])
             if len(m[3]) == 2:
-                year += 1900 if year > date.today().year % 100 else 2000
+                year += 1900 if year > SYSTEM_CLOCK.today().year % 100 else 2000
             return cls(year, int(m[2]), int(m[1]))
         if m := _SLASHED.match(text):
             return cls(int(m[3]), int(m[1]), int(m[2]))

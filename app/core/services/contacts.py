@@ -6,6 +6,7 @@ import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact, Stage
 from app.core.domain.normalise import (
     contact_text_problems,
@@ -49,13 +50,17 @@ class ContactService:
         db: the open database.
         region: the phone region for numbers typed without a country code; by default the
             stored setting, else the locale's.
+        clock: what time changes are recorded at (tests pass a `FixedClock`).
 
     Raises:
         UserFacingError: `region` is not a region phone numbering knows.
     """
 
-    def __init__(self, db: Database, region: str | None = None) -> None:
+    def __init__(
+        self, db: Database, region: str | None = None, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self._db = db
+        self._clock = clock
         self._region = parse_region(region)[0] if region else None
 
     @property
@@ -164,11 +169,12 @@ class ContactService:
         """Store a new contact as one undoable operation."""
         contact = self.normalise(copy.deepcopy(contact))
         with self._db.write() as conn:
-            op = journal.begin_operation(conn, "add", f"Add {contact.display_name}")
+            when = self._clock.now()
+            op = journal.begin_operation(conn, "add", f"Add {contact.display_name}", when)
             (new_id,) = contacts_repo.next_ids(conn, 1)
             if contact.uid and contacts_repo.find_by_uid(conn, contact.uid) is not None:
                 contact.uid = ""
-            contacts_repo.prepare_new(contact, new_id, contacts_repo.now())
+            contacts_repo.prepare_new(contact, new_id, when)
             contacts_repo.insert_many(conn, [contact])
             journal.record_created(conn, op, [new_id])
         return ChangeSet(f"Add {contact.display_name}", added=(new_id,), operation_id=op)
@@ -184,9 +190,10 @@ class ContactService:
             before = contacts_repo.get(conn, contact_id)
             if before is None:
                 raise UserFacingError(f"Contact {contact.id} no longer exists.")
-            op = journal.begin_operation(conn, "edit", label)
+            when = self._clock.now()
+            op = journal.begin_operation(conn, "edit", label, when)
             contact.created_at = before.created_at
-            contact.updated_at = contacts_repo.now()
+            contact.updated_at = when
             contacts_repo.replace(conn, contact)
             contacts_repo.delete_unused_tags(conn)
             journal.record(conn, op, before, contact)
@@ -206,7 +213,7 @@ class ContactService:
             missing = set(unique) - {c.id for c in found}
             if missing:
                 raise UserFacingError(f"No contact with id {min(missing)}.")
-            when = contacts_repo.now()
+            when = self._clock.now()
             pairs: list[tuple[Contact, Contact]] = []
             for before in found:
                 after = copy.deepcopy(before)
@@ -216,7 +223,7 @@ class ContactService:
             if not pairs:
                 return ChangeSet(label(0))
             text = label(len(pairs))
-            op = journal.begin_operation(conn, kind, text)
+            op = journal.begin_operation(conn, kind, text, when)
             for before, after in pairs:
                 contacts_repo.replace(conn, after)
                 journal.record(conn, op, before, after)
@@ -226,7 +233,7 @@ class ContactService:
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         """Move contacts to the trash, as one undoable operation (none if all are there)."""
-        when = contacts_repo.now()
+        when = self._clock.now()
 
         def trash(c: Contact) -> bool:
             if c.deleted_at is not None:

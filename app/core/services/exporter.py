@@ -14,11 +14,11 @@ import errno
 import os
 import secrets
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from app.core.clock import SYSTEM_CLOCK
 from app.core.domain.contact import Contact
 from app.core.errors import UserFacingError, os_error_reason
 from app.core.formats import EXPORT_FORMATS, reimport_warning, write_contacts
@@ -193,7 +193,10 @@ def _remove_stale(folder: Path, name: str) -> None:
         for entry in entries:
             if entry.name.startswith(prefix) and entry.name.endswith(_PART):
                 with contextlib.suppress(OSError):
-                    if time.time() - entry.stat(follow_symlinks=False).st_mtime > _STALE_SECONDS:
+                    age = (
+                        SYSTEM_CLOCK.now().timestamp() - entry.stat(follow_symlinks=False).st_mtime
+                    )
+                    if age > _STALE_SECONDS:
                         os.unlink(entry.path)
 
 

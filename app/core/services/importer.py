@@ -17,10 +17,12 @@ import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
 from app.core.domain.normalise import is_valid_email, normalise_email, phone_problem
 from app.core.errors import UserFacingError
@@ -247,6 +249,7 @@ def run(
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
     all_rows: bool = True,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[ImportPreview, ImportResult]:
     """Read and store `path` in one pass: what `preview` then `commit` do, without the pause.
 
@@ -263,6 +266,7 @@ def run(
     changed: list[int] = []
     skipped = 0
     op: int | None = None
+    when = clock.now()  # the one time the whole import is recorded at
     records = _records(
         path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
     )
@@ -284,11 +288,11 @@ def run(
                 else:
                     skipped += 1
             if (creating or updating) and op is None:
-                op = journal.begin_operation(conn, "import", label)
+                op = journal.begin_operation(conn, "import", label, when)
                 taken = _stored_uids(conn)
             if op is not None:
-                added += _create(conn, op, creating, taken)
-                changed += _update(conn, op, updating)
+                added += _create(conn, op, creating, taken, when)
+                changed += _update(conn, op, updating, when)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
     return plan, ImportResult(change, op, len(added), len(changed), skipped)
 
@@ -320,8 +324,16 @@ def merge_into(existing: Contact, incoming: Contact) -> Contact:
     return merged
 
 
-def commit(db: Database, plan: ImportPreview, on_match: OnMatch = OnMatch.SKIP) -> ImportResult:
-    """Store a previewed import in one transaction, as one operation `kith undo` takes back."""
+def commit(
+    db: Database,
+    plan: ImportPreview,
+    on_match: OnMatch = OnMatch.SKIP,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ImportResult:
+    """Store a previewed import in one transaction, as one operation `kith undo` takes back.
+
+    `clock` says when the operation and the contacts' times are recorded.
+    """
     label = f"Import {plan.path.name}"
     creating = [c for c, m in plan.records if m is None or on_match is OnMatch.CREATE]
     updating = [(c, m) for c, m in plan.records if m is not None and on_match is OnMatch.UPDATE]
@@ -329,9 +341,10 @@ def commit(db: Database, plan: ImportPreview, on_match: OnMatch = OnMatch.SKIP) 
     if not creating and not updating:
         return ImportResult(ChangeSet(label), None, 0, 0, skipped)
     with _gc_frozen(), db.write() as conn:
-        op = journal.begin_operation(conn, "import", label)
-        added = _create(conn, op, creating, _stored_uids(conn))
-        changed = _update(conn, op, updating)
+        when = clock.now()
+        op = journal.begin_operation(conn, "import", label, when)
+        added = _create(conn, op, creating, _stored_uids(conn), when)
+        changed = _update(conn, op, updating, when)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
     return ImportResult(change, op, len(added), len(changed), skipped)
 
@@ -351,12 +364,13 @@ def _stored_uids(conn: Connection) -> set[str]:
     return set(conn.exec_driver_sql("SELECT uid FROM contacts").scalars().all())
 
 
-def _create(conn: Connection, op: int, contacts: list[Contact], taken: set[str]) -> list[int]:
-    """Store new contacts; `taken` (the UIDs in use) gains theirs."""
+def _create(
+    conn: Connection, op: int, contacts: list[Contact], taken: set[str], when: datetime
+) -> list[int]:
+    """Store new contacts created at `when`; `taken` (the UIDs in use) gains theirs."""
     if not contacts:
         return []
     new_ids = contacts_repo.next_ids(conn, len(contacts))
-    when = contacts_repo.now()
     prepared = []
     for contact, new_id in zip(contacts, new_ids, strict=True):
         fresh = copy.copy(contact)
@@ -371,9 +385,10 @@ def _create(conn: Connection, op: int, contacts: list[Contact], taken: set[str])
     return new_ids
 
 
-def _update(conn: Connection, op: int, pairs: list[tuple[Contact, int]]) -> list[int]:
+def _update(
+    conn: Connection, op: int, pairs: list[tuple[Contact, int]], when: datetime
+) -> list[int]:
     changed: list[int] = []
-    when = contacts_repo.now()
     for incoming, contact_id in pairs:
         before = contacts_repo.get(conn, contact_id)
         if before is None:

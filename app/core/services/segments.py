@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Stage
 from app.core.errors import UserFacingError
 from app.core.storage import search, segments_repo
@@ -195,12 +196,12 @@ class SegmentService:
 
     Args:
         db: the open database.
-        today: the clock for date rules (tests pass a fixed day).
+        clock: the clock whose day date rules count from (tests pass a `FixedClock`).
     """
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
-        self._today = today
+        self._today = clock.today
 
     def smart_segments(self) -> list[SmartSegment]:
         """Every saved segment, in the user's order."""

@@ -15,12 +15,12 @@ import contextlib
 import logging
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database, NotKithDatabaseError
@@ -50,9 +50,9 @@ class BackupKeyError(UserFacingError):
     """The backup does not open with the database's key: it was made under another one."""
 
 
-def default_backup_path(db_path: Path, reason: str = "backup") -> Path:
-    """A fresh name beside the database: `kith.db.backup-20261123-140501`."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+def default_backup_path(db_path: Path, reason: str = "backup", clock: Clock = SYSTEM_CLOCK) -> Path:
+    """A fresh name beside the database: `kith.db.backup-20261123-140501` (UTC)."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     folder = db_path.parent / "backups"
     candidate = folder / f"{db_path.name}.{reason}-{stamp}"
     n = 1

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any
@@ -40,11 +40,6 @@ _quote = encode_basestring
 """A JSON string, exactly as `json.dumps(..., ensure_ascii=False)` writes strings."""
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _CHUNK = 500  # SQLite's default limit on host parameters is 32,766; stay well below.
-
-
-def now() -> datetime:
-    """The current time, in UTC, to the second (what the store records)."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 _ROWS = RowMapping(_COLUMNS)

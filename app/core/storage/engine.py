@@ -104,7 +104,7 @@ def apply_key(conn: Any, key: DatabaseKey, *, exclusive: bool = False) -> None:
     except sqlcipher.DatabaseError as exc:
         # SQLITE_NOTADB is all SQLCipher says of a wrong key; other errors (a read-only folder
         # that cannot hold the WAL index, say) are what they say they are.
-        if "not a database" in str(exc):
+        if sqlite_code(exc) == sqlcipher.SQLITE_NOTADB:
             raise WrongKeyError("wrong key") from exc
         raise
 
@@ -135,9 +135,18 @@ def connect_raw(path: Path, key: DatabaseKey, *, exclusive: bool = False) -> Any
     return conn
 
 
+def sqlite_code(exc: BaseException | None) -> int | None:
+    """The primary SQLite result code an sqlcipher3 error carries (SQLITE_FULL...), or None.
+
+    sqlcipher3 gives the extended code (SQLITE_IOERR_SHMSIZE, SQLITE_BUSY_SNAPSHOT...) as
+    `sqlite_errorcode`; its low byte is the primary code.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
 def _is_busy(exc: BaseException) -> bool:
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
+    return sqlite_code(exc) in (sqlcipher.SQLITE_BUSY, sqlcipher.SQLITE_LOCKED)
 
 
 def begin_write(conn: Any, notice: Notice, wait: float = WRITE_WAIT_S) -> None:
@@ -218,31 +227,38 @@ def is_plain_sqlite(path: Path) -> bool:
         return False
 
 
-_DAMAGED = ("malformed", "not a database", "vtable constructor failed", "hmac")
-"""What SQLite and SQLCipher say of a page that is damaged (once the key has opened page 1)."""
-
-
 def explain_sqlite_error(exc: BaseException, path: Path) -> UserFacingError | None:
-    """The sentence for an SQLite error the user can act on, or None for a bug."""
-    message = str(exc).lower()
-    if any(m in message for m in _DAMAGED):
+    """The sentence for an SQLite error the user can act on, or None for a bug.
+
+    Told apart by the error's SQLite code, never by its message (which SQLite may reword).
+    """
+    code = sqlite_code(exc)
+    if code in (sqlcipher.SQLITE_CORRUPT, sqlcipher.SQLITE_NOTADB):
+        # Once the key has opened page 1, NOTADB is a later page failing its checksum.
         return DamagedDatabaseError(damaged_message(path))
-    if "disk is full" in message or "disk i/o error" in message:
+    if code == sqlcipher.SQLITE_FULL:
         return DiskFullError(
-            f"Kith could not write to {path}: the disk is full or failing. "
+            f"Kith could not write to {path}: the disk is full. "
             "Free some space and try again; nothing was changed."
         )
-    if "readonly" in message or "read-only" in message:
+    if code == sqlcipher.SQLITE_IOERR:
+        # A DiskFullError too: on a full disk the shared-memory file cannot grow (IOERR_SHMSIZE)
+        # and Database.open then reads in exclusive mode.
+        return DiskFullError(
+            f"Kith could not read or write {path}: the disk is full or failing. "
+            "Free some space, check the disk, and try again; nothing was changed."
+        )
+    if code == sqlcipher.SQLITE_READONLY:
         return UserFacingError(
             f"Kith cannot write to {path}: the file or its folder is read-only. "
             "Make it writable or open a copy elsewhere."
         )
-    if "unable to open" in message:
+    if code == sqlcipher.SQLITE_CANTOPEN:
         return UserFacingError(
             f"Kith cannot open {path}: the file or its folder is missing, read-only or not "
             "yours. Check its permissions, or open a copy in a folder you may write to."
         )
-    if "locked" in message or "busy" in message:
+    if code in (sqlcipher.SQLITE_BUSY, sqlcipher.SQLITE_LOCKED):
         return UserFacingError(
             f"{path} is in use by another program; close the other Kith and try again."
         )

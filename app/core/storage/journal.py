@@ -11,6 +11,7 @@ import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -54,12 +55,15 @@ def _load(text: str | None) -> Contact | None:
     return contact_from_dict(json.loads(text)) if text else None
 
 
-def begin_operation(conn: Connection, kind: str, label: str) -> int:
-    """Start an operation; operations that were undone can no longer be redone."""
+def begin_operation(conn: Connection, kind: str, label: str, at: datetime) -> int:
+    """Start an operation made at `at` (UTC, from the caller's clock).
+
+    Operations that were undone can no longer be redone.
+    """
     conn.exec_driver_sql("DELETE FROM operations WHERE undone = 1")
     conn.exec_driver_sql(
         "INSERT INTO operations (kind, label, created_at, undone) VALUES (?, ?, ?, 0)",
-        (kind, label, contacts_repo.now().isoformat()),
+        (kind, label, at.isoformat()),
     )
     row = conn.exec_driver_sql("SELECT last_insert_rowid()").one()
     return int(row[0])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.core.clock import FixedClock
 from app.core.domain.contact import Address, Contact, Email, Name, Phone, Stage
 from app.core.domain.dates import PartialDate
 from app.core.errors import UserFacingError
@@ -18,7 +19,6 @@ from app.core.services.segments import (
     rules_from_json,
     rules_to_json,
 )
-from app.core.storage import contacts_repo
 from app.core.storage.database import Database
 from app.core.storage.search import ListQuery
 
@@ -33,7 +33,7 @@ def service(db: Database) -> ContactService:
 
 @pytest.fixture
 def segments(db: Database) -> SegmentService:
-    return SegmentService(db, today=lambda: TODAY)
+    return SegmentService(db, FixedClock(datetime(TODAY.year, TODAY.month, TODAY.day, 12), TODAY))
 
 
 def names(service: ContactService, segments: SegmentService, *rules: Rule) -> list[str]:
@@ -63,7 +63,7 @@ def test_each_rule_selects_what_it_says(
         )
     ).added[0]
     with db.write() as conn:
-        recent = contacts_repo.now() - timedelta(days=3)
+        recent = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
         conn.exec_driver_sql(
             "UPDATE contacts SET last_contacted = ? WHERE id = ?", (recent.isoformat(), bob)
         )

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.clock import SYSTEM_CLOCK
 from app.core.domain.contact import Contact
 from app.core.storage import contacts_repo
 from app.core.storage.database import Database
@@ -41,7 +42,7 @@ TAGS = st.lists(st.sampled_from(["client", "Friend", "met, 2024", "a;b\\c", "ðŸ˜
 def test_row_round_trip_is_the_identity(store: Database, contact: Contact) -> None:
     with store.write() as conn:
         (new_id,) = contacts_repo.next_ids(conn, 1)
-        contact = contacts_repo.prepare_new(replace(contact, id=None), new_id, contacts_repo.now())
+        contact = contacts_repo.prepare_new(replace(contact, id=None), new_id, SYSTEM_CLOCK.now())
         contacts_repo.insert_many(conn, [contact])
     with store.read() as conn:
         stored = contacts_repo.get(conn, new_id)

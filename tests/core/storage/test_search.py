@@ -65,13 +65,14 @@ def test_sort_orders_and_tag_and_trash(db: Database, fake: Faker) -> None:
 
 
 def test_an_edit_keeps_the_contact_in_its_import(db: Database) -> None:
+    from app.core.clock import SYSTEM_CLOCK  # noqa: PLC0415
     from app.core.storage import contacts_repo, journal  # noqa: PLC0415
 
     with db.write() as conn:
-        op = journal.begin_operation(conn, "import", "Import x.vcf")
+        op = journal.begin_operation(conn, "import", "Import x.vcf", SYSTEM_CLOCK.now())
         (cid,) = contacts_repo.next_ids(conn, 1)
         contact = contacts_repo.prepare_new(
-            Contact(name=Name(given="Imp")), cid, contacts_repo.now()
+            Contact(name=Name(given="Imp")), cid, SYSTEM_CLOCK.now()
         )
         contacts_repo.insert_many(conn, [contact], import_op=op)
     service = ContactService(db, "US")
