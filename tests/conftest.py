@@ -25,9 +25,10 @@ NULL_KEYRING = "keyring.backends.null.Keyring"
 
 
 @pytest.fixture(autouse=True)
-def _no_real_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test away from the developer's own keyring unless it sets one up."""
+def _no_real_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep every test away from the developer's own keyring and log, unless it sets one up."""
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", NULL_KEYRING)
+    monkeypatch.setenv("KITH_LOG_DIR", str(tmp_path / "log"))
     monkeypatch.delenv("KITH_PASSPHRASE", raising=False)
     monkeypatch.delenv("KITH_DB", raising=False)
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any
 
 from app.core.domain.contact import Contact
+from app.core.domain.normalise import CONTROLS
 from app.core.domain.serialise import contact_to_dict
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
     """`text` safe for a terminal: a control character (an escape sequence from an imported
     card could clear the screen or retitle the window) is shown as U+FFFD."""
-    return _CONTROL.sub("\ufffd", text)
+    return CONTROLS.sub("\ufffd", text)
 
 
 def contact_json(contact: Contact) -> dict[str, Any]:

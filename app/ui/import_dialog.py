@@ -30,6 +30,7 @@ from app.core.domain.normalise import parse_region
 from app.core.errors import UserFacingError
 from app.core.formats import FORMATS, csv_headers
 from app.core.formats.csv_dialects import KITH_FIELDS
+from app.core.logging_setup import log_bug
 from app.core.services import importer
 from app.core.services.importer import ImportCancelledError, ImportPreview, ImportResult, OnMatch
 from app.ui.context import AppContext
@@ -231,8 +232,7 @@ class ImportDialog(QDialog):
         elif isinstance(exc, UserFacingError):
             self.summary.setText(str(exc))
         else:
-            self.summary.setText("Kith could not read this file; the error was logged.")
-            self.ctx.background.report(exc)
+            self.summary.setText(log_bug(exc, "reading a file to import"))
 
     def cancel(self) -> None:
         """Stop reading the file."""

@@ -6,7 +6,6 @@ for import previews goes through another so that a long preview does not hold up
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -14,8 +13,8 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, QObject, Signal
 
 from app.core.errors import UserFacingError
+from app.core.logging_setup import log_bug
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -33,6 +32,7 @@ class Worker(QObject):
 
     def __init__(self, name: str = "kith-db", parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._name = name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._pending = 0
         self._closed = False
@@ -84,8 +84,8 @@ class Worker(QObject):
         if isinstance(exc, UserFacingError):
             self.failed.emit(str(exc))
             return
-        log.error("a background job failed", exc_info=exc)
-        self.failed.emit(f"Something went wrong ({type(exc).__name__}: {exc}). It was logged.")
+        # Logged privately (no contact data), and the sentence says where.
+        self.failed.emit(log_bug(exc, f"a job on the {self._name} worker"))
 
     def drain(self) -> None:
         """Run the event loop until every job submitted so far has finished and called back."""

@@ -7,7 +7,6 @@ KITH_REQUIRE_TMPFS=1 says the machine must have it (CI).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,45 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliRunner
-from tests.integration.store_helpers import fill
-
-
-def _mount_or_skip(where: Path, size: str) -> None:
-    mount = shutil.which("mount")
-    reason = "needs root to mount a small tmpfs"
-    if mount is not None and os.geteuid() == 0:
-        done = subprocess.run(
-            [mount, "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if done.returncode == 0:
-            return
-        reason = f"mount refused a tmpfs: {done.stderr.strip()}"
-    if os.environ.get("KITH_REQUIRE_TMPFS") == "1":
-        pytest.fail(f"KITH_REQUIRE_TMPFS=1 but the test {reason}")
-    pytest.skip(reason)
+from tests.integration.store_helpers import fill as fill_store
+from tests.small_disk import fill, mounted
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 6 MB file system of its own, unmounted at the end."""
-    where = tmp_path / "small"
-    where.mkdir()
-    _mount_or_skip(where, "6m")
-    try:
+    with mounted(tmp_path / "small", "6m") as where:
         yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-def _fill_the_disk(folder: Path) -> None:
-    with (folder / "filler").open("wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
 
 
 def _sha256(path: Path) -> str:
@@ -64,7 +33,7 @@ def _sha256(path: Path) -> str:
 def test_a_full_disk_leaves_the_database_readable(
     kith: CliRunner, db_path: Path, small_disk: Path, tmp_path: Path
 ) -> None:
-    fill(db_path, 200)
+    fill_store(db_path, 200)
     moved = small_disk / "kith.db"
     shutil.copy2(db_path, moved)
 
@@ -72,7 +41,7 @@ def test_a_full_disk_leaves_the_database_readable(
         return kith("--db", str(moved), *args)
 
     assert run("add", "--given", "Before", "--family", "Full").returncode == 0
-    _fill_the_disk(small_disk)
+    fill(small_disk)
     before = _sha256(moved)
 
     listed = run("list")

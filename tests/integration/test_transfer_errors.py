@@ -15,6 +15,7 @@ import pytest
 from app.core.domain.contact import Contact, Name
 from app.core.formats import write_contacts
 from tests.conftest import NULL_KEYRING, PASSPHRASE, REPO, CliRunner
+from tests.small_disk import mounted
 
 SECRET = "Zebediah Quillfeather"  # a name that must never reach stderr
 
@@ -81,20 +82,9 @@ def test_import_an_unreadable_file_as_vcard(db_path: Path, tmp_path: Path) -> No
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MB tmpfs; skipped where mounting is not permitted."""
-    folder = tmp_path / "tiny"
-    folder.mkdir()
-    mount = shutil.which("mount")
-    done = mount and subprocess.run(
-        [mount, "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
-        capture_output=True, check=False,
-    ).returncode == 0  # fmt: skip
-    if not done:
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
+    """A 1 MB tmpfs (it needs root), unmounted at the end."""
+    with mounted(tmp_path / "tiny", "1m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=False)
 
 
 def test_export_onto_a_full_disk(kith: CliRunner, tiny_disk: Path, tmp_path: Path) -> None:

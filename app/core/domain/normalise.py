@@ -19,9 +19,15 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"
 _NON_DIGIT = re.compile(r"\D+")
 _SPACES = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n?")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_MULTI_LINE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Kith's one rule for control characters in text: TAB is text, LF is a line break where a
+# field has lines, and every other C0 or C1 control (and DEL) is never part of a stored or
+# written value: a CR can open a new line in a reader of an export, ESC drives a terminal.
+CONTROL_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
+"""A control character other than TAB and LF."""
+_ANY_CONTROL = re.compile(f"[\t\n{CONTROL_CHARACTERS}]")
+_SINGLE_LINE_CONTROL = re.compile(f"[\n{CONTROL_CHARACTERS}]")
+_NEWLINES = re.compile(r"\r\n|\r|\n")
 FALLBACK_REGION = "US"
 REGION_ALIASES = {"UK": "GB"}
 """Codes people type for a region that phone numbering (ISO 3166) writes otherwise."""
@@ -141,13 +147,20 @@ def parse_region(text: str) -> tuple[str, str]:
     return code, ""
 
 
+def clean_text(text: str, newline: str = "\n") -> str:
+    """`text` without control characters; CR LF, CR and LF become `newline`."""
+    if not _SINGLE_LINE_CONTROL.search(text):
+        return text
+    return CONTROLS.sub("", _NEWLINES.sub(lambda _: newline, text))
+
+
 def text_problem(value: str, field: str, *, multiline: bool = False) -> str:
     """A sentence naming `field` when `value` holds a control character, else "".
 
     TAB is always allowed, LF only where `multiline` (notes, a street); CR, NUL, escape and the
     rest of C0 never are: a stored control character can break a line of an export open.
     """
-    found = (_MULTI_LINE_CONTROL if multiline else _SINGLE_LINE_CONTROL).search(value)
+    found = (CONTROLS if multiline else _SINGLE_LINE_CONTROL).search(value)
     if found is None:
         return ""
     if found.group() == "\n" or (found.group() == "\r" and not multiline):

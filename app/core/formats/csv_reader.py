@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone, Url
 from app.core.domain.dates import PartialDate
-from app.core.domain.normalise import to_e164
+from app.core.domain.normalise import clean_text, to_e164
 from app.core.errors import UserFacingError
 from app.core.formats.csv_dialects import (
     DAY_FIRST,
@@ -42,18 +42,8 @@ _SCALARS = frozenset(
 _MULTI = " ::: "  # Google's separator of several values in one cell
 _JOINS = {"notes": "\n", "labels": _MULTI, "tags": ","}  # several columns for one field
 _SLASHED = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SYSTEM_GROUPS = {"my contacts", "mycontacts", "other contacts"}
 _STARRED = {"starred"}
-
-
-def _control_free(text: str) -> str:
-    """`text` with line breaks as LF and no other control character than tab.
-
-    A stored value never holds CR (a CR-aware reader of an export would see a new line there)
-    or other C0 controls.
-    """
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _label(text: str) -> str:
@@ -127,7 +117,7 @@ def row_to_contact(
         cell = cells[index] if index < width else ""
         if not cell:  # most cells of a wide export are empty
             continue
-        raw = unneutralise_cell(cell if cell.isprintable() else _control_free(cell))
+        raw = unneutralise_cell(cell if cell.isprintable() else clean_text(cell))
         value = raw.strip()
         if not value:
             continue

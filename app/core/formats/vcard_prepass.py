@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from app.core.domain.normalise import CONTROL_CHARACTERS, clean_text
 from app.core.errors import UserFacingError
 from app.core.formats.limits import Limits
 from app.core.formats.records import ImportProblem
-from app.core.formats.vcard_text import clean
 
 _PROP_START = re.compile(rb"^[A-Za-z][A-Za-z0-9_\-/.]*[;:,]")
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
-_CONTROL_TEXT = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_TEXT = re.compile(f"[\t\n{CONTROL_CHARACTERS}]")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
 _BAD_NAME = re.compile(r"[^A-Za-z0-9_\-/]")
 # Bytes that text never holds (C0 but TAB, LF, CR; and DEL): many of them mean binary junk.
@@ -338,7 +338,7 @@ def parse_line(raw: bytes) -> Prop | None:
                 break
     head = decode_text(raw[:colon], "")
     if _CONTROL_TEXT.search(head):
-        head = clean(head)
+        head = clean_text(head)
     value = raw[colon + 1 :]
     semi = head.find(";")
     name, rest = (head, "") if semi < 0 else (head[:semi], head[semi + 1 :])
@@ -357,12 +357,14 @@ def parse_line(raw: bytes) -> Prop | None:
             if not key:
                 continue
             key, val = ("ENCODING" if key in _BARE_ENCODINGS else "TYPE"), key
-        values = [clean(_rfc6868(v.strip().strip('"'))) for v in _split_outside_quotes(val, ",")]
+        values = [
+            clean_text(_rfc6868(v.strip().strip('"'))) for v in _split_outside_quotes(val, ",")
+        ]
         params.setdefault(key, []).extend(v for v in values if v)
     encoding = params.pop("ENCODING", [""])[0].upper()
     charset = params.pop("CHARSET", [""])[0]
     if encoding in ("QUOTED-PRINTABLE", "QP"):
-        text = clean(decode_text(binascii.a2b_qp(value), charset), "\\n")
+        text = clean_text(decode_text(binascii.a2b_qp(value), charset), "\\n")
     elif encoding in ("B", "BASE64"):
         params["ENCODING"] = ["b"]
         # Only the base64 alphabet: folding blanks go, and so does anything a reader could
@@ -370,7 +372,7 @@ def parse_line(raw: bytes) -> Prop | None:
         text = _NOT_BASE64.sub("", value.decode("ascii", "replace"))
     else:
         # A bare CR inside a value (Thunderbird) is a newline; other controls are dropped.
-        text = clean(decode_text(value, charset), "\\n")
+        text = clean_text(decode_text(value, charset), "\\n")
     return Prop(group, name, params, text)
 
 

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but TAB, LF and CR, then DEL and C1: never part of a stored or written value.
-# (LF and CR are newlines: escaped as \n, never dropped.)
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROLS_OR_NEWLINES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_NEWLINES = re.compile(r"\r\n|\r|\n")
+from app.core.domain.normalise import clean_text
+
 # `\:` and `\"` are not vCard escapes, but Apple writes `http\://` and `\"AS IS\"`.
 _ESCAPES = re.compile(r'\\([nN\\,;:"])')
 _UNESCAPED = {"n": "\n", "N": "\n", "\\": "\\", ",": ",", ";": ";", ":": ":", '"': '"'}
@@ -51,20 +48,13 @@ def split(value: str, sep: str) -> list[str]:
     return parts
 
 
-def clean(text: str, newline: str = "\n") -> str:
-    """`text` without control characters; CR LF, CR and LF become `newline`."""
-    if not _CONTROLS_OR_NEWLINES.search(text):
-        return text
-    return CONTROLS.sub("", _NEWLINES.sub(lambda _: newline, text))
-
-
 def escape_text(text: str) -> str:
     """A single text value (NOTE, TITLE, FN, a label...): backslash, comma, newline escaped."""
     if "\\" in text:
         text = text.replace("\\", "\\\\")
     if "," in text:
         text = text.replace(",", "\\,")
-    return clean(text, "\\n")
+    return clean_text(text, "\\n")
 
 
 def escape_component(text: str) -> str:
@@ -77,4 +67,4 @@ def escape_uri(text: str) -> str:
     """A URI (URL): commas and semicolons are part of it, only backslash and newline escaped."""
     if "\\" in text:
         text = text.replace("\\", "\\\\")
-    return clean(text, "\\n")
+    return clean_text(text, "\\n")

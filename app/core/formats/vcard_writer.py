@@ -9,8 +9,9 @@ from typing import BinaryIO
 
 from app.core.domain.contact import Contact
 from app.core.domain.dates import PartialDate
+from app.core.domain.normalise import clean_text
 from app.core.formats.vcard_labels import types_for_label
-from app.core.formats.vcard_text import clean, escape_component, escape_text, escape_uri
+from app.core.formats.vcard_text import escape_component, escape_text, escape_uri
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9-]")
 
@@ -22,7 +23,7 @@ def fold(line: str) -> bytes:
     new line, even a new card, there): values are escaped already, so this only ever changes an
     `extra_vcard` line or a bug's output.
     """
-    data = clean(line, "\\n").encode("utf-8")
+    data = clean_text(line, "\\n").encode("utf-8")
     if len(data) <= 75:
         return data + b"\r\n"
     out, start, limit = [], 0, 75
@@ -36,7 +37,7 @@ def fold(line: str) -> bytes:
 
 
 def _param(value: str) -> str:
-    text = clean(value).replace("^", "^^").replace("\n", "^n").replace('"', "^'")
+    text = clean_text(value).replace("^", "^^").replace("\n", "^n").replace('"', "^'")
     return f'"{text}"' if any(c in text for c in ";:,") else text
 
 

@@ -184,12 +184,15 @@ class ContactService:
         if contact.id is None:
             raise ValueError("update needs a stored contact")
         contact_id = contact.id
-        contact = self.normalise(copy.deepcopy(contact), self.get(contact_id))
-        label = f"Edit {contact.display_name}"
+        _ = self.region  # read before the write transaction, so it never waits inside one
         with self._db.write() as conn:
             before = contacts_repo.get(conn, contact_id)
             if before is None:
                 raise UserFacingError(f"Contact {contact.id} no longer exists.")
+            # The stored contact is read once: it is both what the check compares with and
+            # what the journal keeps.
+            contact = self.normalise(copy.deepcopy(contact), before)
+            label = f"Edit {contact.display_name}"
             when = self._clock.now()
             op = journal.begin_operation(conn, "edit", label, when)
             contact.created_at = before.created_at

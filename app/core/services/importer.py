@@ -187,7 +187,8 @@ def _format_of(path: Path, format: str) -> str:
     (`kith import` hands over a pipe's content, read once into memory, as a regular file.)
     """
     with contextlib.suppress(OSError):  # a missing file is the reader's to report
-        if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode):
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             raise UserFacingError(
                 f"{path.name} is a pipe or device, not a file; save it as a file and import that."
             )

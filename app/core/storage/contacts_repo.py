@@ -78,10 +78,14 @@ def get(conn: Connection, contact_id: int) -> Contact | None:
     return result[0] if result else None
 
 
-def exists(conn: Connection, contact_id: int) -> bool:
-    """Whether a contact with this id is stored (in the trash or not)."""
-    row = conn.exec_driver_sql("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).first()
-    return row is not None
+def stored_ids(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """Which of these ids are stored (in the trash or not)."""
+    found: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(f"SELECT id FROM contacts WHERE id IN ({marks})", tuple(chunk))
+        found.update(int(row[0]) for row in rows)
+    return found
 
 
 def next_ids(conn: Connection, count: int) -> list[int]:

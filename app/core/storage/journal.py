@@ -237,7 +237,8 @@ def redo(conn: Connection) -> Reversal | None:
         _rewrite_created(conn, op.id, [e[0] for e in chunk], [(e[1], None) for e in chunk])
         # Only what is there: deleting an absent id from the contentless search index still
         # writes a tombstone into it.
-        contacts_repo.remove(conn, [i for i in ids if contacts_repo.exists(conn, i)])
+        present = contacts_repo.stored_ids(conn, ids)
+        contacts_repo.remove(conn, [i for i in ids if i in present])
         contacts_repo.insert_many(conn, contacts, import_op)
         result.added += ids
     for chunk in _entries(conn, op.id, created=False):

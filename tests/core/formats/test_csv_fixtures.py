@@ -1,6 +1,6 @@
 """Kith's own small CSV files, one per quirk class real exports taught us, read value by value.
 
-They stand in for the corpus in a clone without ../shared; tests/data/csv/ holds only
+They stand in for the corpus in a clone without it; tests/data/csv/ holds only
 generated, made-up people.
 """
 

@@ -1,6 +1,6 @@
 """Each vCard quirk class the corpus taught, in a small file of Kith's own (tests/data/vcf).
 
-These run in a fresh clone with no ../shared corpus beside it; the corpus tests are the wider
+These run in a fresh clone with no corpus of real exports beside it; the corpus tests are the wider
 layer. Every file is also exported as vCard 3.0 and 4.0 and read back unchanged.
 """
 

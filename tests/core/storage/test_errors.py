@@ -19,6 +19,7 @@ from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database, DiskFullError
 from app.core.storage.engine import DatabaseKey, connect_raw, explain_sqlite_error, sqlite_code
 from tests.conftest import PASSPHRASE, REPO
+from tests.small_disk import fill, mounted
 
 KEY = DatabaseKey(passphrase=PASSPHRASE)
 WHERE = Path("/data/kith.db")
@@ -182,34 +183,15 @@ def test_a_write_past_the_file_size_limit_is_an_io_error(db: Database, db_path: 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 6 MB tmpfs of its own (it needs root), unmounted at the end."""
-    where = tmp_path / "small"
-    where.mkdir()
-    mount = shutil.which("mount")
-    if mount is None or os.geteuid() != 0:
-        pytest.skip("needs root to mount a small tmpfs")
-    done = subprocess.run(
-        [mount, "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", str(where)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"mount refused a tmpfs: {done.stderr.strip()}")
-    try:
+    with mounted(tmp_path / "small", "6m") as where:
         yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
 
 
 def test_a_full_disk_is_told_from_its_code(db: Database, db_path: Path, small_disk: Path) -> None:
     db.close()
     moved = small_disk / "kith.db"
     shutil.copy2(db_path, moved)
-    with (small_disk / "filler").open("wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
+    fill(small_disk)
     lines = _write_one(moved, [])
     assert lines[0] == f"DiskFullError {sqlcipher.SQLITE_FULL}", lines
     assert "disk is full" in lines[1]
