@@ -32,6 +32,10 @@ class ChangeSet:
     changed: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
     operation_id: int | None = None
+    segments: frozenset[str] | None = None
+    """Keys of the segments whose members or counts may have changed ("tag:Clients",
+    "stage:lead", "trash", "smart:3", ...); None means not known, so every segment is recounted.
+    """
 
     @property
     def ids(self) -> tuple[int, ...]:
