@@ -2,8 +2,8 @@
 
 Core stays free of Qt: a service that can take long accepts a `TaskControl` and calls
 `step(done, total)` between chunks; the window's task runner (`app.ui.tasks`) turns those calls
-into signals and sets `cancel()` when the user presses Cancel. The command line passes nothing,
-and `NO_CONTROL` reports to nobody.
+into signals and sets `cancel()` when the user presses Cancel. The command line passes nothing: a
+service given `control=None` makes its own `TaskControl()`, which reports to nobody.
 """
 
 from __future__ import annotations
@@ -52,6 +52,3 @@ class TaskControl:
         if self._cancelled.is_set():
             raise Cancelled
 
-
-NO_CONTROL = TaskControl()
-"""For callers that neither watch nor cancel (the command line, tests)."""
