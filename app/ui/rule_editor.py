@@ -24,6 +24,9 @@ from app.core.domain.contact import Stage
 from app.core.errors import UserFacingError
 from app.core.services.segments import NEEDS_VALUE, Rule, RuleKind, SmartSegment, rules_filter
 
+_ANY_DAY = date(2000, 1, 1)
+"""A day to build rules with when only their validity is asked."""
+
 _HINTS = {
     RuleKind.TAG_IS: "tag name",
     RuleKind.STAGE_IS: "lead, client, friend…",
@@ -130,7 +133,9 @@ class RuleEditor(QDialog):
         if not segment.name:
             return "Give the segment a name."
         try:
-            rules_filter(segment.rules, date.today())
+            # Only whether the rules can be built is asked here; the day does not change that,
+            # so no clock is read (the segment service applies the real day when it runs).
+            rules_filter(segment.rules, _ANY_DAY)
         except UserFacingError as exc:
             return str(exc)
         return ""
