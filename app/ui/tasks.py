@@ -289,8 +289,8 @@ class TaskRunner(QObject):
         self.started.emit(task)
 
     def _deliver_progress(self, task: Task, done: int, total: int) -> None:
-        if not task.finished:
-            self.progress.emit(task, done, total)
+        # Queued from the task's thread before its end, so it arrives before `finished`.
+        self.progress.emit(task, done, total)
 
     def _deliver(self, task: Task) -> None:
         try:
