@@ -186,6 +186,11 @@ class MainWindow(QMainWindow):
         self._segments_due = None
         self._recount_segments()
 
+    @property
+    def recount_due(self) -> bool:
+        """Whether a recount of segments waits for the end of a burst of changes."""
+        return self._segment_timer.isActive()
+
     def _queue_recount(self, keys: frozenset[str] | None) -> None:
         """Recount these segments soon (None: all); changes close together are counted once."""
         if keys is None or self._segments_due is None:

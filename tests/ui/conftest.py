@@ -51,8 +51,9 @@ def filled(db: Database, service: ContactService, fake: Faker) -> list[int]:
 
 
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
-    """Wait until the runner has delivered every result."""
+    """Wait until the runner has delivered every result and no recount is due."""
     ctx = window.ctx
+    qtbot.waitUntil(lambda: ctx.runner.pending == 0 and not window.recount_due)
     qtbot.waitUntil(lambda: ctx.runner.pending == 0)
 
 
