@@ -28,6 +28,7 @@ from app.ui.list_pane import ListPane
 from app.ui.segment_model import SegmentCounts, SegmentEntry, SegmentModel
 from app.ui.segment_pane import SegmentPane
 from app.ui.smart_segments import SmartSegmentActions
+from app.ui.task_progress import TaskProgress
 from app.ui.transfer import Transfer
 
 SEGMENT_REFRESH_MS = 300
@@ -59,6 +60,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
+        self.progress = TaskProgress(ctx.runner, self)
+        self.progress.told.connect(self.show_message)
+        self.statusBar().addPermanentWidget(self.progress)
         self.bulk = BulkActions(self)
         self.smart = SmartSegmentActions(self)
         self.transfer = Transfer(self)
