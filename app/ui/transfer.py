@@ -114,7 +114,7 @@ class Transfer:
 
         # A task with progress and Cancel, on the read lane: edits go on while it writes.
         self._w.ctx.runner.submit(
-            lambda control: exporter.export(db, ids, fmt, path, warnings, control),
+            lambda control: exporter.export(db, ids, fmt, path, warnings, control=control),
             label=f"Export {len(ids):,} contacts",
             lane=Lane.READ,
             done=done,

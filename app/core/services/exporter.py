@@ -114,6 +114,7 @@ def export(
     fmt: str,
     path: Path,
     warnings: list[str] | None = None,
+    *,
     control: TaskControl | None = None,
 ) -> int:
     """Write these contacts to `path` in `fmt`, all or nothing; returns how many were written.
