@@ -5,8 +5,9 @@ work and the database connection outlive a closed window. Work runs on lanes of 
 
 - `Lane.WRITE`: one thread, the one writer. Every task that writes runs here, so writes never
   race; the card's reads run here too, so that they see the card's own saves in order.
-- `Lane.READ`: two threads for reads (paging the list, counts, scans). One of them only ever
-  takes high-priority work, so a page of the list never waits behind a count or a scan.
+- `Lane.READ`: two threads for reads (paging the list, counts, exports, scans). The second
+  takes high-priority work, and normal work only while the first runs a scan: a page of the
+  list never waits behind a count or a scan, and counts never wait for a scan to end.
 - `Lane.FILES`: one thread for reading files (import previews), apart from the database work.
 
 Within a lane a task with a higher priority starts first (the order of submission breaks ties):
@@ -234,10 +235,21 @@ class TaskRunner(QObject):
             self._exclusive_running = True
         elif lane is not Lane.WRITE and (self._exclusive_running or self._exclusive_waiting):
             return None  # a restore is waiting for the readers, or running
-        elif thread_no > 0 and task.priority is not Priority.HIGH:
-            return None  # the extra reader thread is kept for what the user waits for
+        elif thread_no > 0 and not self._second_reader_may_take(task):
+            return None
         heapq.heappop(queue)
         return task
+
+    def _second_reader_may_take(self, task: Task) -> bool:
+        """The second reader is kept for what the user waits for (called with the lock held).
+
+        It also counts segments while the first reader is busy with a scan, so that counts never
+        wait for a scan to end; it never takes a scan itself.
+        """
+        if task.priority is Priority.HIGH:
+            return True
+        scanning = any(t.priority is Priority.LOW for t in self._running[Lane.READ])
+        return task.priority is Priority.NORMAL and scanning
 
     def _loop(self, lane: Lane, thread_no: int) -> None:
         while True:

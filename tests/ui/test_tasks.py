@@ -123,33 +123,54 @@ def test_an_edit_submitted_behind_low_priority_work_runs_first(
     assert stored is not None and stored.title == "Edited while the scans wait"
 
 
-def test_a_running_scan_never_holds_up_an_edit_or_a_page_of_the_list(
+def test_a_running_scan_never_holds_up_an_edit_a_page_or_the_counts(
     qtbot: QtBot, runner: TaskRunner, db: Database, fake: Faker
 ) -> None:
     service = ContactService(db, REGION)
     (cid,) = service.add(make_contact(fake, 2)).added
     order: list[str] = []
     scan_started, release_scan = _gate()
-    count_started, release_count = _gate()
     scan = runner.submit(
         _blocker(scan_started, release_scan, order, "scan"), lane=Lane.READ, priority=Priority.LOW
     )
     qtbot.waitUntil(scan_started.is_set)
-    count = runner.submit(
-        _blocker(count_started, release_count, order, "count"), lane=Lane.READ
-    )  # waits: one reader is busy with the scan, the other is kept for the user
+    count = runner.submit(lambda _c: service.count(ListQuery()), lane=Lane.READ)
     page = runner.submit(lambda _c: service.rows([cid]), lane=Lane.READ, priority=Priority.HIGH)
     contact = service.get(cid)
     assert contact is not None
     contact.org = "Saved during a scan"
     edit = runner.submit(lambda _c: service.update(contact), priority=Priority.HIGH)
-    qtbot.waitUntil(lambda: edit.finished and page.finished)
-    assert scan.state is TaskState.RUNNING and count.state is TaskState.QUEUED
+    qtbot.waitUntil(lambda: edit.finished and page.finished and count.finished)
+    assert scan.state is TaskState.RUNNING
     assert edit.state is TaskState.DONE and [r.id for r in page.result] == [cid]
+    assert count.result == 1
     release_scan.set()
-    release_count.set()
-    _finish(qtbot, runner, count)
-    assert order == ["scan", "count"]
+    _finish(qtbot, runner, scan)
+    assert order == ["scan"]
+
+
+def test_a_long_read_never_holds_up_a_page_of_the_list(
+    qtbot: QtBot, runner: TaskRunner, db: Database, fake: Faker
+) -> None:
+    service = ContactService(db, REGION)
+    (cid,) = service.add(make_contact(fake, 2)).added
+    order: list[str] = []
+    export_started, release_export = _gate()
+    export = runner.submit(
+        _blocker(export_started, release_export, order, "export"), lane=Lane.READ
+    )
+    qtbot.waitUntil(export_started.is_set)
+    count = runner.submit(lambda _c: order.append("count"), lane=Lane.READ)
+    scan = runner.submit(lambda _c: order.append("scan"), lane=Lane.READ, priority=Priority.LOW)
+    page = runner.submit(lambda _c: service.rows([cid]), lane=Lane.READ, priority=Priority.HIGH)
+    qtbot.waitUntil(lambda: page.finished)
+    assert [r.id for r in page.result] == [cid]
+    # The second reader is kept for the user: the count and the scan wait for the export.
+    assert export.state is TaskState.RUNNING
+    assert count.state is TaskState.QUEUED and scan.state is TaskState.QUEUED
+    release_export.set()
+    _finish(qtbot, runner, scan)
+    assert order == ["export", "count", "scan"]
 
 
 def test_cancel_rolls_back_what_the_task_wrote(
