@@ -81,7 +81,7 @@ def child(path: Path, started: float) -> None:
     )
     spin_until(lambda: window.segment_model.rowCount() > 0)
     print(f"start to segment counts:{(time.time() - started) * 1000:8.0f} ms")
-    spin_until(lambda: window.ctx.worker.pending == 0)
+    spin_until(lambda: window.ctx.runner.pending == 0)
 
     times, complete = [], []
     shown: list[float] = []
@@ -93,7 +93,7 @@ def child(path: Path, started: float) -> None:
         spin_until(lambda: bool(shown))
         table.viewport().repaint()
         times.append((time.perf_counter() - start) * 1000)
-        spin_until(lambda: window.ctx.worker.pending == 0)
+        spin_until(lambda: window.ctx.runner.pending == 0)
         complete.append((time.perf_counter() - start) * 1000)
     quantiles = statistics.quantiles(times, n=10)
     print(
@@ -103,7 +103,7 @@ def child(path: Path, started: float) -> None:
     )
 
     window.list.search.setText("")
-    spin_until(lambda: window.ctx.worker.pending == 0)
+    spin_until(lambda: window.ctx.runner.pending == 0)
     bar = table.verticalScrollBar()
     steps, gui_ms, filled_ms = 0, [], []
     value = 0
@@ -124,6 +124,7 @@ def child(path: Path, started: float) -> None:
     )
     print(f"resident memory:        {rss_mb():8.0f} MB")
     window.close()
+    window.ctx.runner.shutdown()
     db.close()
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
-class Cancelled(Exception):
+class Cancelled(Exception):  # noqa: N818 (the user cancelled: not an error)
     """The user cancelled the task; whatever it wrote was rolled back."""
 
 
@@ -51,4 +51,3 @@ class TaskControl:
             self.on_progress(done, total)
         if self._cancelled.is_set():
             raise Cancelled
-

@@ -1,4 +1,4 @@
-"""Builds and wires the window's objects: the one place the object graph is made."""
+"""Builds and wires the application's objects: the one place the object graph is made."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QSettings, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from app.core.clock import SYSTEM_CLOCK
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.errors import UserFacingError
 from app.core.paths import database_path
 from app.core.services.contacts import ChangeSet, ContactService
@@ -19,12 +19,15 @@ from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow
+from app.ui.tasks import Lane, Priority, TaskRunner
 from app.ui.unlock_dialog import ask_with_dialog, open_database
 from app.ui.worker import Worker
 
 log = logging.getLogger("kith")
 
 RELOADED = "The database file was replaced on disk; Kith reloaded it."
+WAIT_DIALOG_MS = 400
+NORMAL = Priority.NORMAL
 
 
 class StoreEvents(QObject):
@@ -52,6 +55,94 @@ class StoreEvents(QObject):
         self._hub.publish(ChangeSet(RELOADED))
 
 
+class KithApp(QObject):
+    """The application object: it owns the open database, the services, the hub and the runner.
+
+    Windows borrow them (through an `AppContext`) and own none of them, so a task outlives the
+    window that started it, and Kith can keep running with no window open (in the tray).
+
+    Args:
+        db: the open database (closed by `quit`).
+        settings: where window layout and list settings are remembered.
+        key_store: the keyring, for "change passphrase".
+        open_url: opens mailto:/tel: links.
+        region: the phone region (default: the stored setting, else the locale's).
+        clock: what time it is for the services.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: QSettings,
+        *,
+        key_store: KeyStore | None = None,
+        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        region: str | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.hub = ChangeHub()
+        self.runner = TaskRunner(self.hub)
+        contacts = ContactService(db, region, clock=clock)
+        self.ctx = AppContext(
+            db=db,
+            contacts=contacts,
+            segments=SegmentService(db, clock),
+            runner=self.runner,
+            worker=Worker("kith-db", runner=self.runner),
+            reader=Worker("kith-counts", runner=self.runner, lane=Lane.READ, priority=NORMAL),
+            pager=Worker("kith-list", runner=self.runner, lane=Lane.READ),
+            background=Worker("kith-files", runner=self.runner, lane=Lane.FILES, priority=NORMAL),
+            hub=self.hub,
+            settings=settings,
+            key_store=key_store or KeyStore(),
+            open_url=open_url,
+        )
+        # The region is read from the store once, here on the writer, and then kept.
+        self.ctx.worker.submit(lambda: contacts.region)
+        self.events = StoreEvents(self.hub, self.hub)  # lives as long as the hub
+        db.on_replaced(self.events.replaced.emit)
+        db.notice = self.events.notice.emit
+        self.window: MainWindow | None = None
+
+    def open_window(self) -> MainWindow:
+        """The main window (made on first use, shown again after it was closed)."""
+        if self.window is None:
+            self.window = MainWindow(self.ctx)
+            self.events.notice.connect(self.window.show_message)
+        return self.window
+
+    def finish_writes(self, parent: QWidget | None = None) -> None:
+        """Wait for the writes already asked for (the last edit among them), saying so if slow."""
+        if not self.runner.busy(frozenset({Lane.WRITE}), below=Priority.LOW):
+            return
+        wait = QProgressDialog("Saving your last changes…", "", 0, 0, parent)
+        wait.setWindowTitle("Kith")
+        wait.setCancelButton(None)
+        wait.setWindowModality(Qt.WindowModality.ApplicationModal)
+        wait.setMinimumDuration(WAIT_DIALOG_MS)  # shown only if it takes that long
+        try:
+            self.runner.wait(
+                lambda: not self.runner.busy(frozenset({Lane.WRITE}), below=Priority.LOW)
+            )
+        finally:
+            wait.reset()
+            wait.deleteLater()
+
+    def shutdown(self) -> None:
+        """Finish the writes, cancel scans and unread reads, stop the runner (the db stays open)."""
+        if self.runner.closed:
+            return
+        self.finish_writes()
+        self.runner.shutdown()
+
+    def quit(self) -> None:
+        """Shut down, then close the database (which checkpoints its WAL)."""
+        self.shutdown()
+        self.db.close()
+
+
 def build_window(
     db: Database,
     settings: QSettings,
@@ -60,29 +151,12 @@ def build_window(
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
     region: str | None = None,
 ) -> MainWindow:
-    """The main window over an open database, with its workers and services."""
-    contacts = ContactService(db, region, clock=SYSTEM_CLOCK)
-    worker = Worker("kith-db")
-    # The region is read from the store once, here on the worker, and then kept.
-    worker.submit(lambda: contacts.region)
-    ctx = AppContext(
-        db=db,
-        contacts=contacts,
-        segments=SegmentService(db, SYSTEM_CLOCK),
-        worker=worker,
-        reader=Worker("kith-counts"),
-        background=Worker("kith-files"),
-        hub=ChangeHub(),
-        settings=settings,
-        key_store=key_store or KeyStore(),
-        open_url=open_url,
-    )
-    window = MainWindow(ctx)
-    events = StoreEvents(ctx.hub, window)
-    db.on_replaced(events.replaced.emit)
-    db.notice = events.notice.emit
-    events.notice.connect(window.show_message)
-    return window
+    """An application object over an open database, and its main window (tests, benchmarks).
+
+    The window's `ctx.runner` is the application's runner: shut it down when done with it.
+    """
+    kith = KithApp(db, settings, key_store=key_store, open_url=open_url, region=region)
+    return kith.open_window()
 
 
 def _db_arg(args: Sequence[str]) -> str | None:
@@ -113,9 +187,9 @@ def run(args: Sequence[str]) -> int:
         return 1
     if db is None:
         return 1
+    kith = KithApp(db, QSettings(), key_store=key_store)
     try:
-        window = build_window(db, QSettings(), key_store=key_store)
-        window.show()
+        kith.open_window().show()
         return int(app.exec())
     finally:
-        db.close()
+        kith.quit()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from app.core.services.contacts import ChangeSet
 from app.core.services.store import BackupKeyError, back_up, default_backup_path, restore_backup
+from app.ui.tasks import Priority
 from app.ui.unlock_dialog import PassphraseDialog
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class FileChooser:
 
 
 class Backups:
-    """Backs up and restores the window's database on its database worker."""
+    """Backs up (on the writer) and restores (alone, once the readers are done) the database."""
 
     def __init__(self, window: MainWindow, chooser: FileChooser | None = None) -> None:
         self._w = window
@@ -87,7 +88,16 @@ class Backups:
             else:
                 ctx.worker.report(exc)
 
-        ctx.worker.submit(lambda: restore_backup(ctx.db, source, made_under), restored, failed)
+        # Exclusive: the store closes the connections and replaces the file, so no read of the
+        # list or the counts may be running on the old one; they wait until it is done.
+        ctx.runner.submit(
+            lambda _control: restore_backup(ctx.db, source, made_under),
+            label=f"Restore {source.name}",
+            priority=Priority.HIGH,
+            exclusive=True,
+            done=restored,
+            failed=failed,
+        )
 
     def _ask_made_under(self, source: Path) -> None:
         dialog = PassphraseDialog(

@@ -1,16 +1,24 @@
-"""Actions on the selected contacts: tag, untag, set stage, delete, restore, export."""
+"""Actions on the selected contacts: tag, untag, set stage, delete, restore, export.
+
+Each runs as a task on the application's runner (normal priority, on the writer), with its
+label, progress and Cancel in the status bar; its ChangeSet is published when it ends.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from app.core.domain.contact import Stage
+from app.core.services.contacts import ChangeSet
+from app.core.tasks import TaskControl
 from app.ui.segment_model import SegmentEntry
+from app.ui.tasks import Priority, Task
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -42,7 +50,7 @@ class BulkActions:
         self.menu.addSeparator()
         self.export_action = self.menu.addAction("E&xport selection…", self.export)
 
-    def _stage_setter(self, stage: Stage) -> Callable[[], None]:
+    def _stage_setter(self, stage: Stage) -> Callable[[], object]:
         return lambda: self.set_stage(stage)
 
     def popup(self, pos: QPoint) -> None:
@@ -59,9 +67,27 @@ class BulkActions:
         self.restore_action.setVisible(trash)
         self.delete_action.setVisible(not trash)
 
+    def selected_ids(self) -> list[int]:
+        """The selected ids in list order, read from the selection's ranges.
+
+        A select-all of 100,000 rows is one range: slicing the ids costs nothing, where asking
+        the view for each selected row would build 100,000 indexes on the GUI thread.
+        """
+        selection = self._w.list.table.selectionModel().selection()
+        ranges = sorted((r.top(), r.bottom()) for r in selection.toList())
+        ids = self._w.list_model.ids
+        out: list[int] = []
+        end = -1
+        for top, bottom in ranges:
+            first = max(top, end + 1)  # ranges may overlap (one per column, say)
+            if bottom >= first:
+                out.extend(ids[first : bottom + 1])
+                end = bottom
+        return out
+
     def _ids(self, verb: str = "") -> list[int]:
         """The selected ids; with `verb`, only once the user agreed to act on more than one."""
-        ids = self._w.list.selected_ids()
+        ids = self.selected_ids()
         if not ids:
             self._w.show_message("Select contacts first.")
             return []
@@ -83,40 +109,57 @@ class BulkActions:
         box.exec()
         return box.clickedButton() is go
 
-    def _run(self, job: object) -> None:
-        self._w.detail.flush()
-        self._w.ctx.worker.submit(job, self._w.ctx.hub.publish)  # type: ignore[arg-type]
+    def _run(self, label: str, job: Callable[[TaskControl], ChangeSet]) -> Task:
+        self._w.detail.flush()  # the card's last edit is saved first, and so comes first
+        return self._w.ctx.runner.submit(job, label=label, priority=Priority.NORMAL, publish=True)
 
-    def tag(self, add: Sequence[str] = (), remove: Sequence[str] = ()) -> None:
+    def tag(self, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Task | None:
         """Add and remove tags on the selected contacts."""
         ids = self._ids("Tag" if add else "Untag")
-        if ids:
-            contacts = self._w.ctx.contacts
-            self._run(lambda: contacts.tag(ids, add=list(add), remove=list(remove)))
+        if not ids:
+            return None
+        contacts, add, remove = self._w.ctx.contacts, list(add), list(remove)
+        verb = "Tag" if add else "Untag"
+        return self._run(
+            f"{verb} {_contacts(len(ids))}",
+            lambda control: with_control(contacts.tag, control, ids, add=add, remove=remove),
+        )
 
-    def set_stage(self, stage: Stage | None) -> None:
+    def set_stage(self, stage: Stage | None) -> Task | None:
         """Set the stage of the selected contacts."""
         ids = self._ids("Set the stage of")
-        if ids:
-            contacts = self._w.ctx.contacts
-            self._run(lambda: contacts.set_stage(ids, stage))
+        if not ids:
+            return None
+        contacts = self._w.ctx.contacts
+        return self._run(
+            f"Set the stage of {_contacts(len(ids))}",
+            lambda control: with_control(contacts.set_stage, control, ids, stage),
+        )
 
-    def delete(self) -> None:
+    def delete(self) -> Task | None:
         """Move the selected contacts to the trash."""
         ids = self._ids("Move to the trash")
-        if ids:
-            contacts = self._w.ctx.contacts
-            self._run(lambda: contacts.delete(ids))
+        if not ids:
+            return None
+        contacts = self._w.ctx.contacts
+        return self._run(
+            f"Move {_contacts(len(ids))} to the trash",
+            lambda control: with_control(contacts.delete, control, ids),
+        )
 
-    def restore(self) -> None:
+    def restore(self) -> Task | None:
         """Take the selected contacts out of the trash."""
         ids = self._ids()
-        if ids:
-            contacts = self._w.ctx.contacts
-            self._run(lambda: contacts.restore_deleted(ids))
+        if not ids:
+            return None
+        contacts = self._w.ctx.contacts
+        return self._run(
+            f"Restore {_contacts(len(ids))}",
+            lambda control: with_control(contacts.restore_deleted, control, ids),
+        )
 
     def export(self) -> None:
-        """Export the selected contacts."""
+        """Export the selected contacts (a task with progress, once the file is chosen)."""
         ids = self._ids()
         if ids:
             self._w.transfer.choose_export(ids)
@@ -136,10 +179,27 @@ class BulkActions:
 
     def ask_tag(self) -> None:
         """Ask which tags to add to the selection."""
-        if self._w.list.selected_ids() and (tags := self._ask("Tag contacts")):
+        if self.selected_ids() and (tags := self._ask("Tag contacts")):
             self.tag(add=tags)
 
     def ask_untag(self) -> None:
         """Ask which tags to remove from the selection."""
-        if self._w.list.selected_ids() and (tags := self._ask("Untag contacts")):
+        if self.selected_ids() and (tags := self._ask("Untag contacts")):
             self.tag(remove=tags)
+
+
+def _contacts(n: int) -> str:
+    return f"{n:,} contact{'s' if n != 1 else ''}"
+
+
+def with_control(
+    method: Callable[..., ChangeSet], control: TaskControl, *args: Any, **kwargs: Any
+) -> ChangeSet:
+    """Call a service method with `control=` when it takes one.
+
+    The set-based bulk services take `control` (progress and Cancel); until every one does,
+    a method without it runs whole, and Cancel stops it only before it starts.
+    """
+    if "control" in inspect.signature(method).parameters:
+        kwargs["control"] = control
+    return method(*args, **kwargs)

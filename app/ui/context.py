@@ -12,6 +12,7 @@ from app.core.services.contacts import ContactService
 from app.core.services.segments import SegmentService
 from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
+from app.ui.tasks import TaskRunner
 from app.ui.worker import Worker
 
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
@@ -19,15 +20,18 @@ ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
 
 @dataclass(slots=True)
 class AppContext:
-    """The object graph of one open window.
+    """What the application object (`app.ui.app.KithApp`) lends a window; the window owns none
+    of it, so that work and the connection outlive a closed window.
 
     Attributes:
         db: the open database.
         contacts: contact use cases.
         segments: segment use cases.
-        worker: the one thread all database work runs on.
-        reader: a thread for slow reads (segment counts) so the list never waits behind them.
-        background: a thread for file parsing (import previews), apart from the database work.
+        runner: the one task runner (priorities, progress, Cancel).
+        worker: the runner's writer lane at high priority: edits, undo, the card's reads.
+        reader: the runner's read lane at normal priority: segment counts.
+        pager: the runner's read lane at high priority: the list's ids and rows.
+        background: the runner's file lane: parsing files for import previews.
         hub: the ChangeSet fan-out.
         settings: where window layout and list settings are remembered.
         key_store: the keyring, for "change passphrase".
@@ -37,8 +41,10 @@ class AppContext:
     db: Database
     contacts: ContactService
     segments: SegmentService
+    runner: TaskRunner
     worker: Worker
     reader: Worker
+    pager: Worker
     background: Worker
     hub: ChangeHub
     settings: QSettings

@@ -1,8 +1,10 @@
 """The contact list's item model: it holds ids only and pages rows in from the store.
 
 The ids of a query come from SQLite in display order (filtering and sorting never happen in
-Python); rows are read in blocks of BLOCK as the view asks for them, on the database worker,
+Python); rows are read in blocks of BLOCK as the view asks for them, on the runner's read lane,
 and kept in a small cache. A row not read yet shows a placeholder until its block arrives.
+After a change, only the rows it names are read again, unless it may have moved rows
+(`apply_change`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import enum
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,12 +25,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon
 
-from app.core.services.contacts import ContactService
-from app.core.services.queries import ListQuery, ListRow
+from app.core.services.contacts import ChangeSet, ContactService
+from app.core.services.queries import ListQuery, ListRow, within
 from app.ui.worker import Worker
 
 BLOCK = 200
 CACHE_BLOCKS = 64
+LOCAL_LIMIT = 200
+"""A change touching more contacts than this reads the ids again instead of checking each."""
 PLACEHOLDER = "…"
 Index = QModelIndex | QPersistentModelIndex
 
@@ -99,32 +104,36 @@ class ContactListModel(QAbstractTableModel):
     # Loading
 
     def set_query(self, query: ListQuery) -> None:
-        """Show what `query` selects; the ids arrive from the worker in two steps.
+        """Show what `query` selects; the ids arrive from the reader in two steps.
 
         The first BLOCK ids (with their rows) come first, from a LIMIT query that SQLite answers
         by walking an index, and are shown at once (`first_rows`); the rest follow and are
-        appended (`loaded`), so that a keystroke never waits for 100,000 sorted ids.
+        appended (`loaded`), so that a keystroke never waits for 100,000 sorted ids. The second
+        read is asked for once the first is in: the reader has two threads, and the two must
+        not overtake each other.
         """
         self.query = query
         self._generation += 1
         generation = self._generation
         service = self._service
-        state = {"complete": False}
 
         def first() -> tuple[list[int], list[ListRow]] | None:
             if generation != self._generation:
                 return None  # typed over by a newer keystroke before it started
             ids = service.ids(query, BLOCK)
-            state["complete"] = len(ids) < BLOCK
             return ids, service.rows(ids)
 
+        self._worker.submit(first, partial(self._apply_first, generation))
+
+    def _read_rest(self, generation: int) -> None:
+        service, query = self._service, self.query
+
         def rest() -> list[int] | None:
-            if generation != self._generation or state["complete"]:
+            if generation != self._generation:
                 return None
             return service.ids(query)
 
-        self._worker.submit(first, lambda result: self._apply_first(generation, result))
-        self._worker.submit(rest, lambda ids: self._apply_rest(generation, ids))
+        self._worker.submit(rest, partial(self._apply_rest, generation))
 
     def refresh(self) -> None:
         """Read the current query again after a change, keeping the rows and their positions."""
@@ -138,7 +147,63 @@ class ContactListModel(QAbstractTableModel):
             ids = service.ids(query)
             return ids, service.rows(ids[:BLOCK])
 
-        self._worker.submit(job, lambda result: self._apply(generation, result))
+        self._worker.submit(job, partial(self._apply, generation))
+
+    def apply_change(self, change: ChangeSet) -> None:
+        """Refresh what a change touched: its rows in place, or the ids if rows may move.
+
+        For a few contacts, one query asks where the touched contacts and the neighbours of
+        those shown now stand. When that is where the list has them (no contact came into or
+        left the list, none moved past a neighbour), only the cached rows of the touched
+        contacts are read again; otherwise the ids are read again (`refresh`). A change that
+        names no contact but may have changed anything (a restored file) reloads the list.
+        """
+        touched = set(change.ids)
+        if not touched:
+            if change.segments is None:
+                self.refresh()
+            return
+        if len(touched) > LOCAL_LIMIT or not self._complete:
+            self.refresh()
+            return
+        shown = sorted(row for row in map(self.row_of, touched) if row is not None)
+        probe = set(touched)
+        for row in shown:
+            probe.update(self._ids[max(0, row - 1) : row + 2])
+        expected = sorted(
+            (cid for cid in probe if self.row_of(cid) is not None),
+            key=lambda cid: self.row_of(cid) or 0,
+        )
+        cached = [self._ids[row] for row in shown if row // BLOCK in self._blocks]
+        generation = self._generation
+        service, query = self._service, within(self.query, sorted(probe))
+
+        def job() -> list[ListRow] | None:
+            if generation != self._generation:
+                return None
+            if service.ids(query) != expected:
+                return None
+            return service.rows(cached)
+
+        self._worker.submit(job, partial(self._patch, generation))
+
+    def _patch(self, generation: int, rows: list[ListRow] | None) -> None:
+        if generation != self._generation:
+            return  # a newer query or refresh is on its way
+        if rows is None:
+            self.refresh()  # a touched contact came, went or moved: read the ids again
+            return
+        for new in rows:
+            row = self.row_of(new.id)
+            block = None if row is None else self._blocks.get(row // BLOCK)
+            if row is None or block is None:
+                continue
+            offset = row - (row // BLOCK) * BLOCK
+            if offset < len(block) and block[offset].id == new.id:
+                block[offset] = new
+            else:
+                block[:] = [new if r.id == new.id else r for r in block]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     @property
     def complete(self) -> bool:
@@ -160,6 +225,8 @@ class ContactListModel(QAbstractTableModel):
         self.first_rows.emit()
         if self._complete:
             self.loaded.emit()
+        else:
+            self._read_rest(generation)
 
     def _apply_rest(self, generation: int, ids: list[int] | None) -> None:
         if ids is None or generation != self._generation:
@@ -205,10 +272,7 @@ class ContactListModel(QAbstractTableModel):
         generation = self._generation
         chunk = self._ids[block * BLOCK : (block + 1) * BLOCK]
         service = self._service
-        self._worker.submit(
-            lambda: service.rows(chunk),
-            lambda rows: self._store(generation, block, rows),
-        )
+        self._worker.submit(lambda: service.rows(chunk), partial(self._store, generation, block))
 
     def _store(self, generation: int, block: int, rows: list[ListRow]) -> None:
         if generation != self._generation:

@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.core.services.contacts import ChangeSet
 from app.core.services.queries import ListQuery, SortOrder
@@ -25,13 +25,13 @@ from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane
 from app.ui.list_model import ContactListModel
 from app.ui.list_pane import ListPane
-from app.ui.segment_model import SegmentEntry, SegmentModel, build_entries
+from app.ui.segment_model import SegmentCounts, SegmentEntry, SegmentModel
 from app.ui.segment_pane import SegmentPane
 from app.ui.smart_segments import SmartSegmentActions
+from app.ui.task_progress import TaskProgress
 from app.ui.transfer import Transfer
 
 SEGMENT_REFRESH_MS = 300
-WAIT_DIALOG_MS = 400
 IMPORTABLE = (".vcf", ".vcard", ".csv")
 
 
@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
         self.segment_model = SegmentModel(self)
         self.segments = SegmentPane(self.segment_model, self)
         self.list_model = ContactListModel(
-            ctx.contacts, ctx.worker, QIcon(str(ICONS / "star.svg")), self
+            ctx.contacts, ctx.pager, QIcon(str(ICONS / "star.svg")), self
         )
         self.list = ListPane(self.list_model, self)
         self.detail = DetailPane(ctx.contacts, ctx.worker, ctx.hub, ctx.open_url, self)
@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
+        self.progress = TaskProgress(ctx.runner, self)
+        self.progress.told.connect(self.show_message)
+        self.statusBar().addPermanentWidget(self.progress)
         self.bulk = BulkActions(self)
         self.smart = SmartSegmentActions(self)
         self.transfer = Transfer(self)
@@ -67,7 +70,10 @@ class MainWindow(QMainWindow):
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)
         self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
-        self._segment_timer.timeout.connect(self.refresh_segments)
+        self._segment_timer.timeout.connect(self._recount_segments)
+        self._segment_counts = SegmentCounts(ctx.contacts, ctx.segments)
+        self._segments_due: frozenset[str] | None = frozenset()
+        self._segments_shown = 0
         self._build_menus()
         self._connect()
         self._restore_settings()
@@ -138,9 +144,9 @@ class MainWindow(QMainWindow):
         self.list_model.loaded.connect(self._select_pending)
         self.ctx.hub.changed.connect(self._after_change)
         self.ctx.hub.segments_changed.connect(self.refresh_segments)
-        self.ctx.worker.failed.connect(self.show_message)
-        self.ctx.background.failed.connect(self.show_message)
-        self.ctx.reader.failed.connect(self.show_message)
+        for worker in (self.ctx.worker, self.ctx.background, self.ctx.reader, self.ctx.pager):
+            worker.failed.connect(self.show_message)
+        self.ctx.runner.failed.connect(self.show_message)
 
     # Behaviour
 
@@ -180,11 +186,36 @@ class MainWindow(QMainWindow):
         self.list.set_family_first(self.family_first_action.isChecked())
 
     def refresh_segments(self) -> None:
-        """Recount the segments on the worker and show the result."""
-        contacts, segments = self.ctx.contacts, self.ctx.segments
-        self.ctx.reader.submit(lambda: build_entries(contacts, segments), self._segments_built)
+        """Read every segment and count it again, on the runner's reader."""
+        self._segments_due = None
+        self._recount_segments()
 
-    def _segments_built(self, entries: list[SegmentEntry]) -> None:
+    @property
+    def recount_due(self) -> bool:
+        """Whether a recount of segments waits for the end of a burst of changes."""
+        return self._segment_timer.isActive()
+
+    def _queue_recount(self, keys: frozenset[str] | None) -> None:
+        """Recount these segments soon (None: all); changes close together are counted once."""
+        if keys is None or self._segments_due is None:
+            self._segments_due = None
+        else:
+            self._segments_due |= keys
+        self._segment_timer.start()
+
+    def _recount_segments(self) -> None:
+        self._segment_timer.stop()
+        keys, self._segments_due = self._segments_due, frozenset()
+        if keys is not None and not keys:
+            return
+        counts = self._segment_counts
+        self.ctx.reader.submit(lambda: counts.count(keys), self._segments_built)
+
+    def _segments_built(self, made: tuple[int, list[SegmentEntry]]) -> None:
+        number, entries = made
+        if number < self._segments_shown:
+            return  # an older count delivered after a newer one
+        self._segments_shown = number
         self.segment_model.set_entries(entries)
         entry = self.segments.current_entry()
         if entry is not None and entry.query is not None and entry.query != self.list.segment:
@@ -195,8 +226,9 @@ class MainWindow(QMainWindow):
         self.bulk.set_tag_names(tags)
 
     def _after_change(self, change: ChangeSet) -> None:
-        self.list_model.refresh()
-        self._segment_timer.start()
+        # Each pane refreshes only what the change names (see docs/architecture.md).
+        self.list_model.apply_change(change)
+        self._queue_recount(change.segments)
         self._update_undo_labels()
         if change.label:
             self.show_message(change.label)
@@ -285,31 +317,15 @@ class MainWindow(QMainWindow):
             self._splitter_state = None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # The runner and the database belong to the application object: tasks already asked
+        # for (the card's last save among them) go on after the window closes, and quitting
+        # waits for the writes (KithApp.quit).
         if not self.detail.leave():
             event.ignore()  # the user keeps editing a card with a problem
             return
         self.save_settings()
         self.transfer.cancel()
-        self.ctx.background.shutdown(cancel_waiting=True)
-        self.ctx.reader.shutdown(cancel_waiting=True)
-        self._finish_writes()
-        self.ctx.worker.shutdown()
         super().closeEvent(event)
-
-    def _finish_writes(self) -> None:
-        """Wait for the database work already asked for (the last edit among it)."""
-        if self.ctx.worker.pending == 0:
-            return
-        wait = QProgressDialog("Saving your last changes…", "", 0, 0, self)
-        wait.setWindowTitle("Kith")
-        wait.setCancelButton(None)
-        wait.setWindowModality(Qt.WindowModality.WindowModal)
-        wait.setMinimumDuration(WAIT_DIALOG_MS)  # shown only if it takes that long
-        try:
-            self.ctx.worker.drain()
-        finally:
-            wait.reset()
-            wait.deleteLater()
 
 
 def _dropped_files(urls: Sequence[QUrl]) -> list[Path]:

@@ -1,12 +1,14 @@
 """The segment pane's item model: built-in segments, tags, stages, smart segments, imports.
 
-Entries and their counts are built on the database worker (`build_entries`) and handed to the
-model in one piece; headings are rows that cannot be selected.
+Entries and their counts are built on the runner's read lane (`build_entries`; after a change
+`recount_entries` counts only the segments the ChangeSet names) and handed to the model in one
+piece; headings are rows that cannot be selected.
 """
 
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -98,21 +100,95 @@ def _attention(reason: Attention) -> ListQuery:
 
 
 def build_entries(contacts: ContactService, segments: SegmentService) -> list[SegmentEntry]:
-    """Every entry of the pane with its count (runs on the database worker)."""
+    """Every entry of the pane with its count (runs on the runner's read lane)."""
     tags = contacts.tag_counts()
     entries = _entries_without_counts(tags, segments.smart_segments(), segments)
-    queries = [e.query for e in entries if e.query is not None and not e.key.startswith("tag:")]
-    counts = iter(segments.counts(queries))
-    tag_count = dict(tags)
+    return _counted(entries, segments, tags, {}, frozenset())
+
+
+def recount_entries(
+    contacts: ContactService,
+    segments: SegmentService,
+    shown: Sequence[SegmentEntry],
+    keys: frozenset[str],
+) -> list[SegmentEntry]:
+    """The entries `shown`, with only the segments `keys` names counted again.
+
+    A key of a tag or an import may add or remove a line (a new tag, an undone import): then the
+    tags and imports are read again, and a line that is new is counted too. Every other line
+    keeps the count it has.
+    """
+    tags: list[tuple[str, int]] | None = None
+    entries: Sequence[SegmentEntry] = shown
+    if any(k.startswith(("tag:", "import:")) for k in keys):
+        tags = contacts.tag_counts()
+        smart = [e.smart for e in shown if e.smart is not None]
+        entries = _entries_without_counts(tags, smart, segments)
+    old = {e.key: e.count for e in shown if not e.is_heading}
+    return _counted(entries, segments, tags, old, keys)
+
+
+def _counted(
+    entries: Sequence[SegmentEntry],
+    segments: SegmentService,
+    tags: Sequence[tuple[str, int]] | None,
+    old: dict[str, int],
+    keys: frozenset[str],
+) -> list[SegmentEntry]:
+    """`entries` with counts: tags from `tags`, the rest counted when named or new, else `old`."""
+    tag_count = dict(tags) if tags is not None else {}
+
+    def is_tag(e: SegmentEntry) -> bool:
+        return e.key.startswith("tag:") and tags is not None
+
+    recount = [
+        e
+        for e in entries
+        if e.query is not None and not is_tag(e) and (e.key in keys or e.key not in old)
+    ]
+    queries = [e.query for e in recount if e.query is not None]
+    counted = dict(zip([e.key for e in recount], segments.counts(queries), strict=True))
     out = []
     for e in entries:
         if e.query is None:
             out.append(e)
-        elif e.key.startswith("tag:"):
-            out.append(SegmentEntry(e.key, e.title, e.query, tag_count[e.title]))
+            continue
+        if is_tag(e):
+            count = tag_count.get(e.title, 0)
         else:
-            out.append(SegmentEntry(e.key, e.title, e.query, next(counts), e.smart))
+            count = counted[e.key] if e.key in counted else old[e.key]
+        out.append(SegmentEntry(e.key, e.title, e.query, count, e.smart))
     return out
+
+
+class SegmentCounts:
+    """The pane's entries with their counts, kept between recounts (on the runner's reader).
+
+    Each recount starts from the entries the last one made, under a lock, and is numbered, so
+    that the window shows only the newest result however the threads deliver them.
+    """
+
+    def __init__(self, contacts: ContactService, segments: SegmentService) -> None:
+        self._contacts = contacts
+        self._segments = segments
+        self._lock = threading.Lock()
+        self._latest: list[SegmentEntry] = []
+        self._made = 0
+
+    def count(self, keys: frozenset[str] | None) -> tuple[int, list[SegmentEntry]]:
+        """Recount the segments `keys` names (None: build every entry and count it).
+
+        Returns:
+            The number of this result (higher is newer) and the entries.
+        """
+        with self._lock:
+            if keys is None or not self._latest:
+                entries = build_entries(self._contacts, self._segments)
+            else:
+                entries = recount_entries(self._contacts, self._segments, self._latest, keys)
+            self._latest = entries
+            self._made += 1
+            return self._made, entries
 
 
 class SegmentModel(QAbstractListModel):
@@ -125,9 +201,10 @@ class SegmentModel(QAbstractListModel):
     def set_entries(self, entries: list[SegmentEntry]) -> None:
         """Show these entries; when only the counts changed, the selection stays put."""
         if [e.key for e in entries] == [e.key for e in self._entries]:
-            self._entries = entries
-            if entries:
-                self.dataChanged.emit(self.index(0), self.index(len(entries) - 1))
+            before, self._entries = self._entries, entries
+            for row, (old, new) in enumerate(zip(before, entries, strict=True)):
+                if old != new:
+                    self.dataChanged.emit(self.index(row), self.index(row))
             return
         self.beginResetModel()
         self._entries = entries

@@ -12,6 +12,7 @@ from app.core.services import exporter
 from app.core.services.importer import ImportResult
 from app.core.services.session import change_passphrase
 from app.ui.import_dialog import ImportDialog
+from app.ui.tasks import Lane
 from app.ui.unlock_dialog import PassphraseDialog
 
 if TYPE_CHECKING:
@@ -111,7 +112,13 @@ class Transfer:
         def done(n: int) -> None:
             self._w.show_message(" ".join([f"Exported {n:,} contacts to {path.name}.", *warnings]))
 
-        self._w.ctx.worker.submit(lambda: exporter.export(db, ids, fmt, path, warnings), done)
+        # A task with progress and Cancel, on the read lane: edits go on while it writes.
+        self._w.ctx.runner.submit(
+            lambda control: exporter.export(db, ids, fmt, path, warnings, control=control),
+            label=f"Export {len(ids):,} contacts",
+            lane=Lane.READ,
+            done=done,
+        )
 
     def change_passphrase(self) -> None:
         """Ask for a new passphrase and re-encrypt the database with it."""

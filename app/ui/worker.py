@@ -1,43 +1,59 @@
-"""Work off the GUI thread: one single-thread executor per kind of work, results by signal.
+"""A simple way onto the task runner for small jobs: `submit(job, done, error)`.
 
-All database work goes through one `Worker` (one thread, so writes never race); file parsing
-for import previews goes through another so that a long preview does not hold up paging.
+A `Worker` is a view of the application's `TaskRunner` with a fixed lane and priority: the
+window's parts that run small jobs (load a card, save it, page the list, count the segments)
+hold one and never see the runner's details. A job here takes no arguments; work that reports
+progress or can be cancelled goes to `TaskRunner.submit` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.core.errors import UserFacingError
 from app.core.logging_setup import log_bug
+from app.ui.tasks import Lane, Priority, Task, TaskRunner, call_back
 
 T = TypeVar("T")
 
 
 class Worker(QObject):
-    """Runs jobs one at a time on its own thread and calls back on the GUI thread.
+    """Runs jobs on one lane of a task runner and calls back on the GUI thread.
+
+    Args:
+        name: where a failure is said to have happened (in the log's sentence).
+        parent: the Qt parent.
+        runner: the application's runner; without one the Worker runs its own (tests).
+        lane: where its jobs run.
+        priority: how urgent its jobs are.
 
     Signals:
         failed: a sentence for the user, when a job without an error handler fails.
-        idle: no job is waiting or running any more (tests wait on it).
+        idle: none of this worker's jobs is waiting or running any more.
     """
 
     failed = Signal(str)
     idle = Signal()
-    _finished = Signal(object, object, object)
 
-    def __init__(self, name: str = "kith-db", parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        name: str = "kith-db",
+        parent: QObject | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        lane: Lane = Lane.WRITE,
+        priority: Priority = Priority.HIGH,
+    ) -> None:
         super().__init__(parent)
         self._name = name
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._owned = runner is None
+        self.runner = runner if runner is not None else TaskRunner(parent=self)
+        self.lane = lane
+        self.priority = priority
         self._pending = 0
-        self._closed = False
-        # Emitted from the pool's thread: Qt queues the call to this object's (GUI) thread.
-        self._finished.connect(self._deliver)
 
     @property
     def pending(self) -> int:
@@ -49,32 +65,29 @@ class Worker(QObject):
         job: Callable[[], T],
         done: Callable[[T], None] | None = None,
         error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        """Run `job` on the worker thread, then `done(result)` or `error(exc)` on this thread."""
-        if self._closed:
-            return
+        *,
+        priority: Priority | None = None,
+    ) -> Task:
+        """Run `job` on the worker's lane, then `done(result)` or `error(exc)` on this thread."""
         self._pending += 1
+        task = self.runner.submit(
+            lambda _control: job(),
+            priority=self.priority if priority is None else priority,
+            lane=self.lane,
+            done=lambda result: self._finish(done, result),
+            failed=lambda exc: self._finish(error, exc, failed=True),
+        )
+        if self.runner.closed:
+            self._pending -= 1
+        return task
 
-        def run() -> None:
-            try:
-                result = job()
-            except Exception as exc:
-                self._finished.emit(error, None, exc)
-                return
-            self._finished.emit(done, result, None)
-
-        self._pool.submit(run)
-
-    def _deliver(self, callback: Any, result: Any, exc: Any) -> None:
+    def _finish(self, callback: Any, value: Any, *, failed: bool = False) -> None:
         self._pending -= 1
         try:
-            if exc is None:
-                if callback is not None:
-                    callback(result)
-            elif callback is not None:
-                callback(exc)
-            else:
-                self.report(exc)
+            if callback is not None:
+                call_back(callback, value)
+            elif failed:
+                self.report(value)
         finally:
             if self._pending == 0:
                 self.idle.emit()
@@ -88,22 +101,10 @@ class Worker(QObject):
         self.failed.emit(log_bug(exc, f"a job on the {self._name} worker"))
 
     def drain(self) -> None:
-        """Run the event loop until every job submitted so far has finished and called back."""
-        if self._pending == 0:
-            return
-        loop = QEventLoop()
-        self.idle.connect(loop.quit)
-        try:
-            if self._pending:
-                loop.exec()
-        finally:
-            self.idle.disconnect(loop.quit)
+        """Run the event loop until every job submitted here so far has called back."""
+        self.runner.wait(lambda: self._pending == 0)
 
-    def shutdown(self, *, cancel_waiting: bool = False) -> None:
-        """Refuse new jobs and wait for the ones submitted (a save is never thrown away).
-
-        Args:
-            cancel_waiting: drop jobs that have not started (for reads nobody will look at).
-        """
-        self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=cancel_waiting)
+    def shutdown(self) -> None:
+        """Stop the runner this Worker made for itself (the application's is not its to stop)."""
+        if self._owned:
+            self.runner.shutdown()

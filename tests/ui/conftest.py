@@ -51,11 +51,10 @@ def filled(db: Database, service: ContactService, fake: Faker) -> list[int]:
 
 
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
-    """Wait until both workers have delivered every result."""
+    """Wait until the runner has delivered every result and no recount is due."""
     ctx = window.ctx
-    qtbot.waitUntil(
-        lambda: ctx.worker.pending == 0 and ctx.background.pending == 0 and ctx.reader.pending == 0
-    )
+    qtbot.waitUntil(lambda: ctx.runner.pending == 0 and not window.recount_due)
+    qtbot.waitUntil(lambda: ctx.runner.pending == 0)
 
 
 @pytest.fixture
@@ -92,6 +91,7 @@ def make_window(
             # A test that left a card with a problem must not wait on a question at teardown.
             window.detail.ask_leave = lambda _problems: Leave.DISCARD  # type: ignore[method-assign]
             window.close()
+        window.ctx.runner.shutdown()  # the application's runner outlives the window
         window.deleteLater()
 
 

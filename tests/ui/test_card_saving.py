@@ -139,6 +139,9 @@ def test_closing_while_the_worker_is_busy_keeps_the_last_edit(
     window.ctx.worker.submit(lambda: release.wait(10))  # a long job ahead of the save
     QTimer.singleShot(300, release.set)
     window.close()
+    # The runner belongs to the application, not the window: the save runs after the close.
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: window.ctx.runner.pending == 0)
     stored = service.get(filled[3])
     assert stored is not None and stored.title == "Last words"
 
@@ -156,5 +159,6 @@ def test_closing_with_a_problem_asks_first(
     answer_next_question(qtbot, "Save the rest", seen)
     window.close()
     assert not window.isVisible()
+    qtbot.waitUntil(lambda: window.ctx.runner.pending == 0)
     stored = service.get(filled[4])
     assert stored is not None and stored.title == "Before closing"

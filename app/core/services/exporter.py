@@ -25,6 +25,7 @@ from app.core.formats import EXPORT_FORMATS, reimport_warning, write_contacts
 from app.core.formats.carry import CANNOT_CARRY, FORMAT_NAMES, losses, what
 from app.core.storage import contacts_repo
 from app.core.storage.database import Database
+from app.core.tasks import TaskControl
 
 __all__ = ["CountingStream", "carry_report", "export", "export_to_stream", "reimport_warning"]
 
@@ -33,9 +34,13 @@ _PART = ".part"
 _STALE_SECONDS = 60  # a temporary name lives for microseconds (O_TMPFILE) or one export
 
 
-def _contacts(db: Database, ids: Sequence[int]) -> Iterator[Contact]:
+def _contacts(
+    db: Database, ids: Sequence[int], control: TaskControl | None = None
+) -> Iterator[Contact]:
     # Page through the ids so that a 100,000-contact export never holds every contact at once.
     for start in range(0, len(ids), _PAGE):
+        if control is not None:
+            control.step(start, len(ids))  # raises Cancelled: the file is then never renamed
         with db.read() as conn:
             yield from contacts_repo.get_many(conn, ids[start : start + _PAGE])
 
@@ -104,7 +109,13 @@ def export_to_stream(db: Database, ids: Sequence[int], fmt: str, out: BinaryIO) 
 
 
 def export(
-    db: Database, ids: Sequence[int], fmt: str, path: Path, warnings: list[str] | None = None
+    db: Database,
+    ids: Sequence[int],
+    fmt: str,
+    path: Path,
+    warnings: list[str] | None = None,
+    *,
+    control: TaskControl | None = None,
 ) -> int:
     """Write these contacts to `path` in `fmt`, all or nothing; returns how many were written.
 
@@ -114,6 +125,7 @@ def export(
         fmt: one of EXPORT_FORMATS.
         path: the file to create or replace.
         warnings: when given, gets a sentence if the file is past what Kith imports in one go.
+        control: told the progress; a cancel leaves the target as it was.
 
     Raises:
         UserFacingError: the format is unknown, `path` is a folder, or the file cannot be
@@ -129,7 +141,7 @@ def export(
     try:
         with path.open("wb") if special else _atomic_file(target) as out:
             counted = CountingStream(out)
-            count = write_contacts(_contacts(db, ids), fmt, counted)  # type: ignore[arg-type]
+            count = write_contacts(_contacts(db, ids, control), fmt, counted)  # type: ignore[arg-type]
     except OSError as exc:
         raise UserFacingError(
             f"Kith could not write {path.name}: {os_error_reason(exc)}; nothing was written."
