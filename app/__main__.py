@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
-
-from app.core import logging_setup
 
 
 def wants_window(args: Sequence[str]) -> bool:
@@ -21,17 +18,25 @@ def wants_window(args: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the window, or run a subcommand."""
-    # The vCard reader parses big files in worker processes; a frozen build needs this.
-    multiprocessing.freeze_support()
+    if getattr(sys, "frozen", False):
+        # The vCard reader parses big files in worker processes; a frozen build needs this.
+        # (Imported only there: every start of the command line would pay for it.)
+        import multiprocessing  # noqa: PLC0415
+
+        multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
-    # Before anything can fail: the private log, and warnings on stderr without tracebacks.
-    logging_setup.configure()
     if wants_window(args):
+        from app.core import logging_setup  # noqa: PLC0415
         from app.ui.app import run  # noqa: PLC0415 - Qt is loaded only for the window
+
+        # Before anything can fail: the private log, and warnings on stderr without tracebacks.
+        logging_setup.configure()
 
         # An exception in a slot reaches sys.excepthook: log it privately, not on stderr.
         logging_setup.install_excepthook()
         return int(run(args))
+    # The command line sets up the log itself, once it knows a command will run: `kith --help`
+    # and `kith --version` import no more than they need.
     from app.cli import main as cli_main  # noqa: PLC0415
 
     return cli_main(args)

@@ -1,26 +1,73 @@
-"""`kith SUBCOMMAND ...`: parsing, opening the database, and turning errors into sentences."""
+"""`kith SUBCOMMAND ...`: parsing, opening the database, and turning errors into sentences.
+
+The command line starts fast because it imports only what the command it runs uses: `kith
+--help` and `kith --version` import no database code, and `kith list` does not import the
+vCard reader. Each command module is named in `COMMAND_MODULES` with the one-line help of its
+commands; it is imported (and its `register(sub)` called) only when one of its commands runs
+or shows its own help. Adding a module is one entry there.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import os
 import sys
-from collections.abc import Sequence
-from importlib import metadata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from app.cli import contact_commands, store_commands, transfer_commands
-from app.core import logging_setup
+from app import __version__
 from app.core.errors import UserFacingError, os_error_sentence
-from app.core.paths import database_path
-from app.core.services.session import (
-    DamagedDatabaseError,
-    Database,
-    KeyStore,
-    passphrase_from_env,
-    unlock,
-)
+
+if TYPE_CHECKING:
+    from app.core.services.session import Database
+
+
+class CommandModule(NamedTuple):
+    """A module of subcommands, imported only when one of its commands is asked for.
+
+    (A NamedTuple, not a dataclass: importing dataclasses costs `--help` a tenth of its time.)
+
+    Attributes:
+        module: the module's import path; it has `register(sub)`, which adds its commands to
+            argparse's subparsers (with the same help, in the same order, as `commands`).
+        commands: each command's name and the one line `kith --help` shows for it.
+    """
+
+    module: str
+    commands: Mapping[str, str]
+
+
+COMMAND_MODULES: tuple[CommandModule, ...] = (
+    CommandModule("app.cli.contact_commands", {
+        "add": "add a contact",
+        "list": "list contacts",
+        "show": "show one contact",
+        "delete": "move contacts to the trash",
+        "restore-deleted": "take contacts out of the trash",
+        "undo": "undo the last operation (edit, import, merge, delete)",
+        "redo": "redo the last undone operation",
+    }),
+    CommandModule("app.cli.store_commands", {
+        "backup": "write an encrypted backup of the database",
+        "restore": "replace the database with a backup (the current one is kept)",
+        "change-passphrase":
+            "re-encrypt under a new passphrase (from KITH_NEW_PASSPHRASE or a prompt)",
+        "set-region": "the default phone region, e.g. DE or US",
+    }),
+    CommandModule("app.cli.transfer_commands", {
+        "import": "import vCard or CSV files (one undoable operation each)",
+        "export": "export contacts as vCard or CSV",
+    }),
+)  # fmt: skip
+"""Every command module; `kith --help` lists their commands in this order."""
+
+EVERY_COMMAND = "*"
+"""`build_parser(EVERY_COMMAND)` imports every command module (what `--help` must equal)."""
+
+INIT_HELP = "create an empty database (at --db, KITH_DB or the default)"
 
 
 def terminal_prompt(new: bool) -> str:
@@ -41,6 +88,9 @@ CREATES_DATABASE = frozenset({"add", "import"})
 
 def open_database(path: Path) -> Database:
     """Unlock the database at `path` (creating it when it does not exist)."""
+    # The database code is imported here, by the commands that open a database, not by --help.
+    from app.core.services.session import KeyStore, passphrase_from_env, unlock  # noqa: PLC0415
+
     return unlock(
         path,
         KeyStore(),
@@ -49,29 +99,66 @@ def open_database(path: Path) -> Database:
     )
 
 
-def _version() -> str:
-    try:
-        return f"kith {metadata.version('kith')}"
-    except metadata.PackageNotFoundError:
-        return "kith (version unknown)"
+class VersionAction(argparse.Action):
+    """`--version`: prints `kith 0.1.0` (`app.__version__`, which the package metadata reads)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        """Print the version and exit."""
+        print(f"kith {__version__}")
+        parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser for every subcommand."""
+def build_parser(command: str | None = EVERY_COMMAND) -> argparse.ArgumentParser:
+    """The parser, with `command`'s module imported to define its arguments.
+
+    Every other command is a placeholder with its name and help only, which is all that
+    `kith --help` shows of it; `EVERY_COMMAND` imports and defines them all.
+    """
     parser = argparse.ArgumentParser(
         prog="kith", description="Kith keeps your contacts in an encrypted local database."
     )
     parser.add_argument(
         "--db", metavar="PATH", help="the database file (default: KITH_DB, else your data folder)"
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    init = sub.add_parser("init", help="create an empty database (at --db, KITH_DB or the default)")
+    init = sub.add_parser("init", help=INIT_HELP)
     init.set_defaults(run=None)
-    contact_commands.register(sub)
-    store_commands.register(sub)
-    transfer_commands.register(sub)
+    for entry in COMMAND_MODULES:
+        if command == EVERY_COMMAND or command in entry.commands:
+            importlib.import_module(entry.module).register(sub)
+            continue
+        for name, line in entry.commands.items():
+            # No arguments and no -h: a first pass reads past them to find the command.
+            sub.add_parser(name, help=line, add_help=False)
     return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line, importing only the module of the command it names.
+
+    A first pass with placeholders finds the command (and answers `--help` and `--version`
+    of `kith` itself); the second parses the command's arguments with its module loaded.
+    """
+    found, _ = build_parser(None).parse_known_args(argv)
+    if found.command is None:
+        return found
+    return build_parser(found.command).parse_args(argv)
 
 
 def run_init(path: Path) -> int:
@@ -92,6 +179,9 @@ def run_command(args: argparse.Namespace) -> int:
         UserFacingError: the database is missing and the command only reads, or cannot be
             opened; or the command's own errors.
     """
+    from app.core.paths import database_path  # noqa: PLC0415
+    from app.core.services.session import DamagedDatabaseError  # noqa: PLC0415
+
     path = database_path(args.db)
     if args.command == "init":
         return run_init(path)
@@ -117,22 +207,36 @@ def run_command(args: argparse.Namespace) -> int:
         db.close()
 
 
+def _configure_log() -> None:
+    # logging_setup is imported once a command runs: it would cost `--help` a third of its time.
+    from app.core import logging_setup  # noqa: PLC0415
+
+    logging_setup.configure()
+
+
+def _log_bug(exc: BaseException, command: str) -> str:
+    from app.core import logging_setup  # noqa: PLC0415
+
+    return logging_setup.log_bug(exc, command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; return the exit code.
 
     0 ok, 1 an error the user can fix (one sentence on stderr), 2 usage, 70 a bug (logged
     privately; stderr says where), 130 interrupted, 141 the reader of stdout went away.
     """
-    logging_setup.configure()
-    parser = build_parser()
     command = "kith"
     try:
         # Parsing may raise UserFacingError too: contact ids are checked as they are read.
-        args = parser.parse_args(argv)
+        args = parse(list(sys.argv[1:] if argv is None else argv))
         if args.command is None:
-            parser.print_help(sys.stderr)
+            build_parser(None).print_help(sys.stderr)
             return 2
         command = f"kith {args.command}"
+        # The log is set up once a command runs (`--help` and `--version` log nothing): the
+        # private file, and warnings on stderr without tracebacks.
+        _configure_log()
         code = run_command(args)
         sys.stdout.flush()  # a full disk under stdout is reported here, not at exit
         return code
@@ -150,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         sentence = os_error_sentence(exc)
         if sentence is None:
-            print(f"kith: {logging_setup.log_bug(exc, command)}", file=sys.stderr)
+            print(f"kith: {_log_bug(exc, command)}", file=sys.stderr)
             return 70
         print(f"kith: {sentence}", file=sys.stderr)
         if exc.filename is None:  # stdout failed: keep Python from failing again at exit
@@ -158,5 +262,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:
         # A bug: its traceback may quote contact data, so it goes to the private log only.
-        print(f"kith: {logging_setup.log_bug(exc, command)}", file=sys.stderr)
+        print(f"kith: {_log_bug(exc, command)}", file=sys.stderr)
         return 70

@@ -1,12 +1,14 @@
-"""The import dialog: a preview of each record, a column map for generic CSV, then one commit.
+"""The import dialog: a preview of the file, a column map for generic CSV, then the import.
 
-Reading the file runs on the background worker with progress and Cancel; the commit runs on the
-database worker. The GUI thread never parses the file.
+Both go through `importer.import_file`, the path `kith import` takes: the preview is its dry run
+(counts, problems, a bounded sample of rows) on the background worker, and the import streams
+the file into one transaction on the database worker, with progress and Cancel (which rolls it
+all back). The GUI thread never parses the file.
 """
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -33,10 +35,20 @@ from app.core.formats.csv_dialects import KITH_FIELDS
 from app.core.logging_setup import log_bug
 from app.core.services import importer
 from app.core.services.importer import ImportCancelledError, ImportPreview, ImportResult, OnMatch
+from app.core.tasks import TaskControl
 from app.ui.context import AppContext
 from app.ui.preview_model import PreviewColumn, PreviewModel
 
 IGNORE = "(ignore)"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadWith:
+    """How the preview read the file: the import reads it the same way."""
+
+    format: str
+    region: str
+    column_map: dict[str, str] | None
 
 
 class ImportDialog(QDialog):
@@ -47,14 +59,17 @@ class ImportDialog(QDialog):
     """
 
     imported = Signal(object)
-    _progress = Signal(int)
+    _progress = Signal(int, int)
 
     def __init__(self, ctx: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.path = path
         self.preview: ImportPreview | None = None
-        self._cancel: threading.Event | None = None
+        self._read_with: ReadWith | None = None
+        self._control: TaskControl | None = None
+        """The running preview's or import's: Cancel cancels it."""
+        self._importing = False
         self._generation = 0
         self.setWindowTitle(f"Import {path.name}")
         self.resize(860, 600)
@@ -169,10 +184,12 @@ class ImportDialog(QDialog):
 
     def start_preview(self) -> None:
         """Read the file (again) on the background worker."""
+        if self._importing:
+            return
         self.cancel()
         self._generation += 1
         generation = self._generation
-        cancel = self._cancel = threading.Event()
+        control = self._control = TaskControl(on_progress=self._progress.emit)
         db, path = self.ctx.db, self.path
         fmt, mapping = str(self.format.currentData()), self.column_map()
         self.import_button.setEnabled(False)
@@ -185,48 +202,64 @@ class ImportDialog(QDialog):
         except UserFacingError as error:
             self.summary.setText(str(error))
             return
-        self.progress.show()
-        self.cancel_button.show()
+        self._running(0)
         self.summary.setText("Reading…")
+        read_with = ReadWith(fmt, region, mapping)
 
         def job() -> ImportPreview:
-            return importer.preview(
-                db,
-                path,
-                format=fmt,
-                region=region,
-                column_map=mapping,
-                cancel=cancel,
-                progress=self._progress.emit,
-            )
+            # The dry run of the import itself: same reading, same matching, nothing stored.
+            plan, _ = importer.import_file(
+                db, path, format=fmt, region=region, column_map=mapping, dry_run=True,
+                control=control, rows=importer.PREVIEW_TABLE,
+            )  # fmt: skip
+            return plan
 
         self.ctx.background.submit(
-            job, lambda p: self._previewed(generation, p), lambda e: self._failed(generation, e)
+            job,
+            lambda p: self._previewed(generation, p, read_with),
+            lambda e: self._failed(generation, e),
         )
 
-    def _show_progress(self, n: int) -> None:
-        self.summary.setText(f"Reading… {n:,} records")
+    def _running(self, total: int) -> None:
+        self.progress.setRange(0, total)  # (0, 0): busy, for a count not known yet
+        self.progress.show()
+        self.cancel_button.show()
 
-    def _previewed(self, generation: int, preview: ImportPreview) -> None:
+    def _stopped(self) -> None:
+        self._control = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if self._importing:
+            self.progress.setValue(min(done, total))
+            self.summary.setText(f"Importing… {done:,} of {total:,} records")
+        else:
+            self.summary.setText(f"Reading… {done:,} records")
+
+    def _previewed(self, generation: int, preview: ImportPreview, read_with: ReadWith) -> None:
         if generation != self._generation:
             return
         self.preview = preview
-        self._cancel = None
-        self.progress.hide()
-        self.cancel_button.hide()
+        self._read_with = read_with
+        self._stopped()
         self.model.set_rows(preview.rows)
+        shown = (
+            f" The table shows {len(preview.rows):,} of the {preview.total:,} records: "
+            "every one with a problem, and the first of the rest."
+            if len(preview.rows) < preview.total
+            else ""
+        )
         self.summary.setText(
             f"{preview.new:,} new, {preview.matches:,} already here, "
-            f"{preview.problems:,} with problems ({preview.format})"
+            f"{preview.problems:,} with problems ({preview.format}).{shown}"
         )
         self.import_button.setEnabled(preview.new + preview.matches > 0)
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation != self._generation:
             return
-        self._cancel = None
-        self.progress.hide()
-        self.cancel_button.hide()
+        self._stopped()
         if isinstance(exc, ImportCancelledError):
             self.summary.setText("Cancelled: nothing was read or stored.")
         elif isinstance(exc, UserFacingError):
@@ -235,25 +268,48 @@ class ImportDialog(QDialog):
             self.summary.setText(log_bug(exc, "reading a file to import"))
 
     def cancel(self) -> None:
-        """Stop reading the file."""
-        if self._cancel is not None:
-            self._cancel.set()
+        """Cancel: stop reading the file, or stop the import (which then stores nothing)."""
+        if self._control is not None:
+            self._control.cancel()
 
-    # Commit
+    def cancel_reading(self) -> None:
+        """Stop a preview that is still reading; an import under way runs to its end."""
+        if not self._importing:
+            self.cancel()
+
+    # Import
 
     def commit(self) -> None:
-        """Store the previewed import on the database worker, as one undoable operation."""
-        if self.preview is None:
-            return
-        plan, db = self.preview, self.ctx.db
-        on_match = OnMatch(self.on_match.currentData())
-        self.import_button.setEnabled(False)
-        self.summary.setText("Importing…")
-        self.ctx.worker.submit(
-            lambda: importer.commit(db, plan, on_match), self._committed, self._commit_failed
-        )
+        """Import the file as previewed, on the database worker, as one undoable operation.
 
-    def _committed(self, result: ImportResult) -> None:
+        The file is read again, as `kith import` reads it: streamed in chunks into one
+        transaction, with progress, and Cancel rolls the whole import back.
+        """
+        if self.preview is None or self._read_with is None or self._importing:
+            return
+        db, path, read = self.ctx.db, self.path, self._read_with
+        on_match = OnMatch(self.on_match.currentData())
+        expected = self.preview.total
+        control = self._control = TaskControl(on_progress=self._progress.emit)
+        self._importing = True
+        self.import_button.setEnabled(False)
+        self.reread.setEnabled(False)
+        self._running(expected)
+        self.summary.setText("Importing…")
+
+        def job() -> ImportResult | None:
+            _, result = importer.import_file(
+                db, path, format=read.format, region=read.region, column_map=read.column_map,
+                on_match=on_match, control=control, expected=expected,
+            )  # fmt: skip
+            return result
+
+        self.ctx.worker.submit(job, self._committed, self._commit_failed)
+
+    def _committed(self, result: ImportResult | None) -> None:
+        assert result is not None  # not a dry run
+        self._importing = False
+        self._stopped()
         self.summary.setText(
             f"Imported: {result.created:,} new, {result.updated:,} updated, "
             f"{result.skipped:,} skipped."
@@ -263,12 +319,18 @@ class ImportDialog(QDialog):
         self.accept()
 
     def _commit_failed(self, exc: Exception) -> None:
-        self.summary.setText(f"Nothing was imported: {exc}")
+        self._importing = False
+        self._stopped()
+        self.reread.setEnabled(True)
         self.import_button.setEnabled(True)
+        if isinstance(exc, ImportCancelledError):
+            self.summary.setText("Cancelled: nothing was imported.")
+            return
+        self.summary.setText(f"Nothing was imported: {exc}")
         if not isinstance(exc, UserFacingError):
             self.ctx.worker.report(exc)
 
     def reject(self) -> None:
-        """Close, cancelling a preview that is still reading."""
-        self.cancel()
+        """Close, cancelling a preview that is still reading (an import runs to its end)."""
+        self.cancel_reading()
         super().reject()

@@ -61,9 +61,9 @@ class Transfer:
             self._w.refresh_segments()
 
     def cancel(self) -> None:
-        """Stop a preview that is still reading."""
+        """Stop a preview that is still reading (an import under way runs to its end)."""
         if self.dialog is not None:
-            self.dialog.cancel()
+            self.dialog.cancel_reading()
 
     def choose_export(self, ids: Sequence[int] | None = None) -> None:
         """Ctrl+E: export the selection, else the whole list as shown."""

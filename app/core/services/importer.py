@@ -2,7 +2,14 @@
 
 A record matches a stored contact by the same vCard UID, email or E.164 phone. The preview says,
 per record, whether it is new, matches a contact, or could not be read (with its line and why);
-the commit applies `on_match` (skip, update or create) to the matches.
+the import applies `on_match` (skip, update or create) to the matches.
+
+`import_file` is the one way in, for `kith import` and the window alike: with `dry_run` it is
+the preview (counts, problems and a bounded sample of rows; nothing kept per record, so memory
+stays flat however large the file), without it the import itself, streaming the file into
+one transaction a chunk at a time, with progress and Cancel through a `TaskControl`.
+`preview` (keeping every record) and `commit` remain for callers that must store exactly what
+they previewed.
 """
 
 from __future__ import annotations
@@ -14,8 +21,7 @@ import gc
 import itertools
 import os
 import stat
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,10 +36,12 @@ from app.core.formats import ImportProblem, ImportRecord, detect_format, read_re
 from app.core.services.contacts import ChangeSet
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
+from app.core.tasks import Cancelled, TaskControl
 
 CHUNK = 2000
-Progress = Callable[[int], None]
-"""Called with the number of records read so far."""
+"""Records matched and stored together: parsing (in worker processes) overlaps storing."""
+STEP = 500
+"""Records between two progress reports (each also a chance to cancel)."""
 
 
 class OnMatch(enum.StrEnum):
@@ -52,8 +60,34 @@ class Status(enum.StrEnum):
     PROBLEM = "problem"
 
 
-class ImportCancelledError(UserFacingError):
-    """The user cancelled the import; nothing was stored."""
+class ImportCancelledError(UserFacingError, Cancelled):
+    """The user cancelled the import; nothing was stored.
+
+    A `Cancelled` too, so a task runner that stops any cancelled task stops this one.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class RowsKept:
+    """Which preview rows an import keeps (its counts are always exact).
+
+    Attributes:
+        every: keep every record's row (`kith import --dry-run --json` lists them all).
+        sample: otherwise, how many of the first rows with nothing to say are kept too.
+        limit: at most this many rows in all; None for no limit.
+    """
+
+    every: bool = False
+    sample: int = 0
+    limit: int | None = None
+
+
+EVERY_ROW = RowsKept(every=True)
+"""A row per record."""
+PROBLEM_ROWS = RowsKept()
+"""Only the rows of problems and warnings: what a report of a large import needs."""
+PREVIEW_TABLE = RowsKept(sample=1000, limit=10_000)
+"""The window's preview table: the first thousand records and the problems, bounded."""
 
 
 @dataclass(slots=True)
@@ -71,28 +105,45 @@ class PreviewRow:
 
 @dataclass(slots=True)
 class ImportPreview:
-    """What an import would do; `commit` applies it."""
+    """What an import would do (a dry run), or did; `commit` applies a kept preview."""
 
     path: Path
     format: str
     rows: list[PreviewRow] = field(default_factory=list)
-    """Every record's row; or, when `all_rows` is False, only those with something to say."""
+    """The rows `kept` says: every record's, or those with something to say (and a sample)."""
     records: list[tuple[Contact, int | None]] = field(default_factory=list)
-    all_rows: bool = True
+    """Every record and its match, only in a preview made to be committed (`preview`)."""
+    kept: RowsKept = EVERY_ROW
     counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     warned: int = 0
     """Records that were read, with warnings (an invalid phone, say)."""
+    _plain: int = 0
+
+    @property
+    def all_rows(self) -> bool:
+        """Whether every record's row is kept."""
+        return self.kept.every
 
     def add(self, row: PreviewRow) -> None:
-        """Count a record's row, and keep it (all of them, or those with a problem or warning).
+        """Count a record's row, and keep it if `kept` says so.
 
         A million plain new records are a count, not a million rows held until the report.
         """
         self.counts[row.status] += 1
         if row.warnings and row.status is not Status.PROBLEM:
             self.warned += 1
-        if self.all_rows or row.status is Status.PROBLEM or row.warnings:
+        if self.kept.limit is not None and len(self.rows) >= self.kept.limit:
+            return
+        if self.kept.every or row.status is Status.PROBLEM or row.warnings:
             self.rows.append(row)
+        elif self._plain < self.kept.sample:
+            self._plain += 1
+            self.rows.append(row)
+
+    @property
+    def total(self) -> int:
+        """Records in the file, read or not."""
+        return sum(self.counts.values())
 
     @property
     def new(self) -> int:
@@ -170,14 +221,23 @@ def _records(
     *,
     region: str,
     column_map: dict[str, str] | None,
-    cancel: threading.Event | None,
-    progress: Progress | None,
+    control: TaskControl | None,
+    expected: int = 0,
 ) -> Iterator[ImportRecord | ImportProblem]:
-    for n, item in enumerate(read_records(path, format=fmt, region=region, column_map=column_map)):
-        if cancel is not None and cancel.is_set():
-            raise ImportCancelledError("The import was cancelled; nothing was stored.")
-        if progress is not None and n % 500 == 0:
-            progress(n)
+    """The file's records, reporting progress (and noticing a cancel) every STEP of them.
+
+    Raises:
+        ImportCancelledError: the control was cancelled; the caller's transaction rolls back.
+    """
+    reader = read_records(path, format=fmt, region=region, column_map=column_map)
+    for n, item in enumerate(reader):
+        if control is not None and n % STEP == 0:
+            try:
+                control.step(n, expected)
+            except Cancelled:
+                raise ImportCancelledError(
+                    "The import was cancelled; nothing was stored."
+                ) from None
         yield item
 
 
@@ -195,6 +255,69 @@ def _format_of(path: Path, format: str) -> str:
     return detect_format(path) if format == "auto" else format
 
 
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    region: str,
+    format: str = "auto",
+    on_match: OnMatch = OnMatch.SKIP,
+    column_map: dict[str, str] | None = None,
+    dry_run: bool = False,
+    control: TaskControl | None = None,
+    rows: RowsKept = PROBLEM_ROWS,
+    expected: int = 0,
+    clock: Clock = SYSTEM_CLOCK,
+) -> tuple[ImportPreview, ImportResult | None]:
+    """Import `path`, or with `dry_run` say what importing it would do: the one way in.
+
+    Both read the file as a stream and match each record against the contacts stored before
+    the import. A dry run stores nothing and keeps no records, only the counts and the `rows`
+    asked for, so a preview of 100,000 cards holds no more than a few thousand rows. An
+    import writes a chunk at a time into one transaction and one journal operation, which
+    one undo takes back.
+
+    Args:
+        control: told the records read so far, out of `expected` (0: unknown), every STEP
+            records; a cancel raises ImportCancelledError and nothing is stored.
+        rows: which rows the returned preview keeps.
+
+    Returns:
+        The preview (what was read, and how each record matched) and, unless `dry_run`,
+        what the import did.
+
+    Raises:
+        ImportCancelledError: the control was cancelled; the store is as it was.
+        UserFacingError: the file cannot be read at all (a pipe, an unknown format).
+    """
+    fmt = _format_of(path, format)
+    plan = ImportPreview(path, fmt, kept=rows)
+    records = _records(
+        path, fmt, region=region, column_map=column_map, control=control, expected=expected
+    )
+    if dry_run:
+        _dry_run(db, plan, records, region, keep_records=False)
+        return plan, None
+    return plan, _store(db, plan, records, region=region, on_match=on_match, clock=clock)
+
+
+def _dry_run(
+    db: Database,
+    plan: ImportPreview,
+    records: Iterator[ImportRecord | ImportProblem],
+    region: str,
+    *,
+    keep_records: bool,
+) -> None:
+    with db.read() as conn:
+        matcher = _Matcher(conn)
+    for item in records:
+        row = _classify(matcher, item, region)
+        plan.add(row)
+        if keep_records and isinstance(item, ImportRecord):
+            plan.records.append((item.contact, row.match_id))
+
+
 def preview(
     db: Database,
     path: Path,
@@ -202,30 +325,28 @@ def preview(
     format: str = "auto",
     region: str,
     column_map: dict[str, str] | None = None,
-    cancel: threading.Event | None = None,
-    progress: Progress | None = None,
+    control: TaskControl | None = None,
     keep_records: bool = True,
     all_rows: bool = True,
 ) -> ImportPreview:
     """Read `path` and say, per record, what importing it would do. Stores nothing.
 
-    With `keep_records` the preview keeps every record for `commit`; without (a dry run that
-    only reports), it keeps no records, and with `all_rows` False only the rows of problems
-    and warnings: memory then stays flat however large the file.
+    Without `keep_records` this is `import_file(dry_run=True)`. With it, the preview also
+    keeps every record for `commit`, which stores exactly what was previewed (memory grows
+    with the file: the window and `kith import` use `import_file` instead).
     """
+    rows = EVERY_ROW if all_rows else PROBLEM_ROWS
+    if not keep_records:
+        plan, _ = import_file(
+            db, path, format=format, region=region, column_map=column_map, dry_run=True,
+            control=control, rows=rows,
+        )  # fmt: skip
+        return plan
     fmt = _format_of(path, format)
-    result = ImportPreview(path, fmt, all_rows=all_rows)
-    with db.read() as conn:
-        matcher = _Matcher(conn)
-    records = _records(
-        path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
-    )
-    for item in records:
-        row = _classify(matcher, item, region)
-        result.add(row)
-        if keep_records and isinstance(item, ImportRecord):
-            result.records.append((item.contact, row.match_id))
-    return result
+    plan = ImportPreview(path, fmt, kept=rows)
+    records = _records(path, fmt, region=region, column_map=column_map, control=control)
+    _dry_run(db, plan, records, region, keep_records=True)
+    return plan
 
 
 def _classify(matcher: _Matcher, item: ImportRecord | ImportProblem, region: str) -> PreviewRow:
@@ -247,30 +368,39 @@ def run(
     region: str,
     on_match: OnMatch = OnMatch.SKIP,
     column_map: dict[str, str] | None = None,
-    cancel: threading.Event | None = None,
-    progress: Progress | None = None,
+    control: TaskControl | None = None,
     all_rows: bool = True,
     clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[ImportPreview, ImportResult]:
-    """Read and store `path` in one pass: what `preview` then `commit` do, without the pause.
+    """Read and store `path` in one pass: `import_file` without `dry_run`.
 
-    Records are matched against the contacts stored before the import (as the preview does)
-    and written a chunk at a time as they are parsed, in one transaction and one operation,
-    so that parsing (in worker processes) overlaps storing and memory stays flat. The
-    returned preview keeps no records, and with `all_rows` False only the rows of problems
-    and warnings (what a report of a large import needs).
+    The returned preview keeps no records, and with `all_rows` False only the rows of
+    problems and warnings (what a report of a large import needs).
     """
-    fmt = _format_of(path, format)
-    plan = ImportPreview(path, fmt, all_rows=all_rows)
-    label = f"Import {path.name}"
+    plan, result = import_file(
+        db, path, format=format, region=region, on_match=on_match, column_map=column_map,
+        control=control, rows=EVERY_ROW if all_rows else PROBLEM_ROWS, clock=clock,
+    )  # fmt: skip
+    assert result is not None  # not a dry run
+    return plan, result
+
+
+def _store(
+    db: Database,
+    plan: ImportPreview,
+    records: Iterator[ImportRecord | ImportProblem],
+    *,
+    region: str,
+    on_match: OnMatch,
+    clock: Clock,
+) -> ImportResult:
+    """Match and store the records a chunk at a time, in one transaction and one operation."""
+    label = f"Import {plan.path.name}"
     added: list[int] = []
     changed: list[int] = []
     skipped = 0
     op: int | None = None
     when = clock.now()  # the one time the whole import is recorded at
-    records = _records(
-        path, fmt, region=region, column_map=column_map, cancel=cancel, progress=progress
-    )
     with _gc_frozen(), db.write() as conn:
         matcher = _Matcher(conn)
         taken: set[str] = set()  # the UIDs in use, read when the first contact is written
@@ -295,7 +425,7 @@ def run(
                 added += _create(conn, op, creating, taken, when)
                 changed += _update(conn, op, updating, when)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
-    return plan, ImportResult(change, op, len(added), len(changed), skipped)
+    return ImportResult(change, op, len(added), len(changed), skipped)
 
 
 def merge_into(existing: Contact, incoming: Contact) -> Contact:

@@ -26,6 +26,7 @@ from app.core.storage.damage import DamagedDatabaseError
 from app.core.storage.database import Database, NotKithDatabaseError
 from app.core.storage.db_lock import IN_USE, DatabaseLock
 from app.core.storage.engine import (
+    APPLICATION_ID,
     DatabaseKey,
     connect_raw,
     create_private_file,
@@ -39,7 +40,6 @@ from app.core.storage.partial_files import (
     staging_path,
     sweep,
 )
-from app.core.storage.schema import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 

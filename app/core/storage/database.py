@@ -16,6 +16,7 @@ from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage import migrate
 from app.core.storage.db_lock import IN_USE, DatabaseLock
 from app.core.storage.engine import (
+    APPLICATION_ID,
     WRITE_OPTION,
     DatabaseKey,
     DiskFullError,
@@ -29,7 +30,6 @@ from app.core.storage.engine import (
     notice_on_stderr,
 )
 from app.core.storage.partial_files import sweep
-from app.core.storage.schema import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 

@@ -36,6 +36,8 @@ CACHE_KIB = 65536
 """Page cache per connection; SQLCipher's 2 MB default makes sorted searches 3-8x slower."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+APPLICATION_ID = 0x4B697468  # "Kith": PRAGMA application_id marks the file as ours.
+"""Here, not in schema.py: opening a database must not import the ORM (slow to import)."""
 WRITE_OPTION = "kith_write"
 """Execution option that marks a connection's transaction as a write."""
 BUSY_TIMEOUT_MS = 2000

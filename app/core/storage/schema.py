@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-APPLICATION_ID = 0x4B697468  # "Kith": PRAGMA application_id marks the file as ours.
+from app.core.storage.engine import APPLICATION_ID  # noqa: F401 - its home is engine.py
 
 
 class Base(DeclarativeBase):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 from app.core.storage.journal import undo
 from app.core.storage.search import ListQuery, ids
+from app.core.tasks import Cancelled, TaskControl
 from tests import corpus
 from tests.conftest import make_contact
 
@@ -106,21 +106,15 @@ def test_matches_are_judged_against_what_was_stored_before(
 def test_a_cancelled_run_stores_nothing(db: Database, many_cards: Path) -> None:
     importer.run(db, many_cards, region="GB")
     before = _stored(db)
-    cancel = threading.Event()
+    control = TaskControl()
 
-    def progress(n: int) -> None:
-        if n > importer.CHUNK:  # a chunk is already written inside the transaction
-            cancel.set()
+    def progress(done: int, _total: int) -> None:
+        if done > importer.CHUNK:  # a chunk is already written inside the transaction
+            control.cancel()
 
-    with pytest.raises(importer.ImportCancelledError):
-        importer.run(
-            db,
-            many_cards,
-            region="GB",
-            on_match=importer.OnMatch.CREATE,
-            cancel=cancel,
-            progress=progress,
-        )
+    control.on_progress = progress
+    with pytest.raises(Cancelled):  # an ImportCancelledError, as a task runner sees it
+        importer.run(db, many_cards, region="GB", on_match=importer.OnMatch.CREATE, control=control)
     assert _stored(db) == before
 
 
