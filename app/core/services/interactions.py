@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
-from app.core.domain.interaction import Interaction, InteractionKind
+from app.core.domain.interaction import Cadence, Interaction, InteractionKind
 from app.core.domain.normalise import clean_text, text_problem
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet
@@ -26,11 +26,14 @@ from app.core.storage.database import Database
 
 SUMMARY_MAX = 10_000
 """Characters of a summary; a pasted email thread is cut with a sentence, not stored whole."""
+_CADENCE_MAX = 1000
 _CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of the clock an interaction may be (another device's clock, a slow typist)."""
 
 _Edit = Callable[[list[Interaction]], list[Interaction]]
 """Makes a contact's new list of interactions from its current one (raises to refuse)."""
+_Change = Callable[[Contact], None]
+"""Changes a copy of a stored contact in place (raises to refuse)."""
 
 
 def parse_kind(text: str) -> InteractionKind:
@@ -140,9 +143,36 @@ class InteractionService:
 
         return self._apply([contact_id], "Delete interaction", drop)
 
+    def set_keep_in_touch(
+        self, contact_ids: Sequence[int], every: int, unit: Cadence | None
+    ) -> ChangeSet:
+        """Ask to keep in touch with these contacts every N days, weeks or months (0: stop),
+        as one undoable operation.
+
+        Raises:
+            UserFacingError: a negative or absurd cadence, or an unknown contact.
+        """
+        if every < 0 or every > _CADENCE_MAX:
+            raise UserFacingError(f"Keep in touch every 0 to {_CADENCE_MAX} days, weeks or months.")
+        if every and unit is None:
+            raise UserFacingError("Say whether it is every N days, weeks or months.")
+
+        def change(contact: Contact) -> None:
+            contact.keep_in_touch_every = every
+            contact.keep_in_touch_unit = unit if every else None
+
+        what = f"every {every} {unit.value}" if every and unit else "never"
+        return self._write(contact_ids, f"Keep in touch {what}", change)
+
     # The one write path
 
     def _apply(self, ids: Sequence[int], label: str, edit: _Edit) -> ChangeSet:
+        def change(contact: Contact) -> None:
+            contact.interactions = sorted(edit(contact.interactions), key=lambda i: (i.at, i.id))
+
+        return self._write(ids, label, change)
+
+    def _write(self, ids: Sequence[int], label: str, change: _Change) -> ChangeSet:
         unique = list(dict.fromkeys(ids))
         with self._db.write() as conn:
             found = contacts_repo.get_many(conn, unique)
@@ -154,7 +184,7 @@ class InteractionService:
             changed: list[int] = []
             for before in found:
                 after: Contact = copy.deepcopy(before)
-                after.interactions = sorted(edit(after.interactions), key=lambda i: (i.at, i.id))
+                change(after)
                 after.updated_at = when
                 contacts_repo.replace(conn, after)
                 journal.record(conn, op, before, after)
