@@ -30,6 +30,15 @@ from app.core.services.interactions import InteractionService
 from app.core.storage import reminders_repo, settings_repo
 from app.core.storage.database import Database
 
+__all__ = [
+    "DUE_SEGMENT",
+    "Feb29Rule",
+    "Reminder",
+    "ReminderKind",
+    "ReminderService",
+    "ReminderSettings",
+]
+
 DAYS_AHEAD_MAX = 366
 NOTE_MAX = 2000
 DUE_SEGMENT = "due"
