@@ -61,6 +61,14 @@ COMMAND_MODULES: tuple[CommandModule, ...] = (
         "import": "import vCard or CSV files (one undoable operation each)",
         "export": "export contacts as vCard or CSV",
     }),
+    CommandModule("app.cli.keeping_commands", {
+        "reminders": "list due and overdue reminders",
+        "log": "log a call, email, meeting, message or note",
+        "follow-up": "remind me to follow up with a contact on a day",
+        "done": "mark a reminder done (`kith reminders` shows the ids)",
+        "snooze": "hide a reminder until a later day",
+        "keep-in-touch": "be reminded when no contact is this old",
+    }),
 )  # fmt: skip
 """Every command module; `kith --help` lists their commands in this order."""
 

@@ -47,7 +47,9 @@ NOT_ON_FORM = frozenset(
         "created_at",
         "updated_at",
         "deleted_at",
-        "last_contacted",
+        "interactions",  # the card shows a timeline instead
+        "keep_in_touch_every",  # set through ReminderService.set_keep_in_touch
+        "keep_in_touch_unit",
         "extra_vcard",
         "photo_mime",  # goes with the photo
     }

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.core.domain.dates import PartialDate
+from app.core.domain.interaction import Cadence, Interaction
+from app.core.domain.interaction import last_contacted as _last_contacted
 
 PHOTO_MAX_BYTES = 512 * 1024
 """Photos larger than this are refused (a phone's contact photo is rarely above 100 KB)."""
@@ -111,7 +113,9 @@ class Contact:
     `id` is None until the contact is stored. `formatted_name` is what the user (or the card's
     FN) calls the contact when that differs from the name built from `name`; empty otherwise.
     `extra_vcard` holds, verbatim, the vCard content lines Kith does not model, so that they
-    survive an import/export round trip.
+    survive an import/export round trip. `interactions` is the timeline (the services in
+    `app.core.services.interactions` change it); `keep_in_touch_every` with
+    `keep_in_touch_unit` asks for a reminder when no interaction is that old (0: never).
     """
 
     id: int | None = None
@@ -140,8 +144,15 @@ class Contact:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
-    last_contacted: datetime | None = None
+    interactions: list[Interaction] = field(default_factory=list)
+    keep_in_touch_every: int = 0
+    keep_in_touch_unit: Cadence | None = None
     extra_vcard: list[str] = field(default_factory=list)
+
+    @property
+    def last_contacted(self) -> datetime | None:
+        """When the user was last in touch, derived from `interactions` (None: never)."""
+        return _last_contacted(self.interactions)
 
     @property
     def display_name(self) -> str:

@@ -139,6 +139,8 @@ def contact_to_dict(contact: Contact, *, with_photo: bool = True) -> dict[str, A
         data[f.name] = encoder(f.type)(getattr(contact, f.name))
         if f.name == "uid":
             data["display_name"] = contact.display_name
+        elif f.name == "deleted_at":  # derived from the interactions; scripts read it here
+            data["last_contacted"] = encoder(datetime)(contact.last_contacted)
     return data
 
 

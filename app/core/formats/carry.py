@@ -15,7 +15,7 @@ from app.core.domain.contact import Contact
 from app.core.formats.csv_writer import outlook_addresses_back, outlook_phones_back
 
 # Kept by the store, never by a file: which row it is and when it changed.
-BOOKKEEPING = ("id", "created_at", "updated_at", "deleted_at", "last_contacted")
+BOOKKEEPING = ("id", "created_at", "updated_at", "deleted_at")
 
 FORMAT_NAMES = {
     "vcard": "vCard 3.0",
@@ -47,7 +47,24 @@ class Loss:
     reshape: Callable[[Any], Any] | None = None
 
 
+_NOT_IN_ANY = (
+    Loss(
+        "interactions",
+        None,
+        "No contact file format has a place for Kith's log of calls, emails and meetings.",
+        ("logged interaction", "logged interactions"),
+    ),
+    Loss(
+        "keep_in_touch_every",
+        None,
+        "No contact file format has a place for a keep-in-touch reminder.",
+        ("keep-in-touch reminder", "keep-in-touch reminders"),
+    ),
+    Loss("keep_in_touch_unit", None, "Goes with the keep-in-touch reminder."),
+)
+
 _NOT_IN_CSV = (
+    *_NOT_IN_ANY,
     Loss("uid", None, "CSV has no column for the vCard UID."),
     Loss("photo", None, "CSV holds no pictures.", ("photo", "photos")),
     Loss("photo_mime", None, "The photo's type goes with the photo."),
@@ -67,8 +84,8 @@ _NOT_IN_CSV = (
 )
 
 CANNOT_CARRY: dict[str, tuple[Loss, ...]] = {
-    "vcard": (),
-    "vcard4": (),
+    "vcard": _NOT_IN_ANY,
+    "vcard4": _NOT_IN_ANY,
     "outlook-csv": (
         *_NOT_IN_CSV,
         Loss(

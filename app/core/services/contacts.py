@@ -200,6 +200,9 @@ class ContactService:
             when = self._clock.now()
             op = journal.begin_operation(conn, "edit", label, when)
             contact.created_at = before.created_at
+            # The timeline has its own use cases: a card opened before an interaction was
+            # logged must not write its older list back over the new one.
+            contact.interactions = before.interactions
             contact.updated_at = when
             contacts_repo.replace(conn, contact)
             contacts_repo.delete_unused_tags(conn)

@@ -9,7 +9,9 @@ contact -> row -> contact is the identity.
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any
@@ -23,8 +25,12 @@ _quote = encode_basestring
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 NAME_PARTS = tuple(f.name for f in fields_of(Name))
-# Columns the store computes from a contact, and the row's own bookkeeping.
-DERIVED = ("display_name", "sort_first", "sort_last", "sort_org", "import_op", "data")
+# Columns the store computes from a contact, and the row's own bookkeeping. `last_contacted`
+# is written from `Contact.last_contacted` (derived from the interactions) and never read
+# back: the interactions in `data` are the truth, the column is there to sort and filter by.
+DERIVED = (
+    "display_name", "sort_first", "sort_last", "sort_org", "last_contacted", "import_op", "data",
+)  # fmt: skip
 _STORED_ELSEWHERE = frozenset({"name", "tags"})
 
 
@@ -39,7 +45,8 @@ def _json_encoder(tp: Any) -> Callable[[Any], str]:
     faster than building dicts for `json.dumps`, and writes the same characters.
     """
     plain = encoder(tp)
-    args = getattr(tp, "__args__", ())
+    # Only a list takes the template path: `X | None` has `__args__` too.
+    args = typing.get_args(tp) if typing.get_origin(tp) is list else ()
     item = args[0] if args else None
     if item is not None and hasattr(item, "__dataclass_fields__"):
         parts = fields_of(item)
@@ -60,6 +67,11 @@ def _json_encoder(tp: Any) -> Callable[[Any], str]:
     if tp is str:
         return _quote
     return lambda v: _JSON.encode(plain(v))
+
+
+def _time(value: datetime | None) -> str | None:
+    """A time as the store writes it (ISO 8601 in UTC), so that text order is time order."""
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 class RowMapping:
@@ -112,6 +124,7 @@ class RowMapping:
             "sort_first": sort_key(c, family_first=False),
             "sort_last": sort_key(c, family_first=True),
             "sort_org": fold(c.org),
+            "last_contacted": _time(c.last_contacted),
             "import_op": import_op,
             "data": self.data_json(c),
         }

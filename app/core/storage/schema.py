@@ -166,6 +166,45 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+class FollowUpRow(Base):
+    """A one-off "follow up with this contact on this day" (no foreign key: a merge or an undo
+    that takes the contact away and back keeps it; reminders skip contacts that are gone)."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    due: Mapped[str] = mapped_column(String, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[str] = mapped_column(String, nullable=False)
+    done_at: Mapped[str | None] = mapped_column(String)
+
+    __table_args__ = (Index("ix_follow_ups_contact", "contact_id"),)
+
+
+class ReminderStateRow(Base):
+    """What the user did with one reminder occurrence: done, or snoozed until a day."""
+
+    __tablename__ = "reminder_state"
+
+    reminder_id: Mapped[str] = mapped_column(String, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String, nullable=False)
+    until: Mapped[str | None] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String, nullable=False)
+
+    __table_args__ = (Index("ix_reminder_state_contact", "contact_id"),)
+
+
+class NotifiedRow(Base):
+    """A reminder occurrence already notified, so that a restart does not notify it again."""
+
+    __tablename__ = "reminders_notified"
+
+    reminder_id: Mapped[str] = mapped_column(String, primary_key=True)
+    at: Mapped[str] = mapped_column(String, nullable=False)
+
+
 FTS_DDL = (
     "CREATE VIRTUAL TABLE contact_fts USING fts5("
     "name, org, emails, phones, notes, tags, "

@@ -20,3 +20,19 @@ def put(conn: Connection, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+# Reminders (read and written through services.reminders.ReminderService.settings).
+REMINDER_TIME = "reminder_time"
+"""Local time of day a day's reminders notify, "HH:MM"."""
+REMINDER_DAYS_AHEAD = "reminder_days_ahead"
+"""How many days ahead the reminder list looks, a whole number."""
+REMINDER_FEB29 = "reminder_feb29"
+"""Where 29 February falls in common years: "feb 28" or "mar 1"."""
+
+
+def get_many(conn: Connection, keys: tuple[str, ...]) -> dict[str, str]:
+    """The stored values of these keys (keys never stored are left out)."""
+    marks = ",".join("?" * len(keys))
+    rows = conn.exec_driver_sql(f"SELECT key, value FROM settings WHERE key IN ({marks})", keys)
+    return {str(k): str(v) for k, v in rows}

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone, Stage, Url
 from app.core.domain.dates import PartialDate
+from app.core.domain.interaction import Cadence, Interaction, InteractionKind
 from app.core.domain.normalise import to_e164
 from app.core.formats.carry import BOOKKEEPING, carried
 from app.core.formats.vcard_text import escape_text
@@ -48,6 +49,8 @@ PHOTO = st.one_of(
     st.tuples(st.none(), st.just("")),
     st.tuples(st.binary(min_size=1, max_size=300), st.sampled_from(["image/jpeg", "image/png"])),
 )
+# No file format carries these (carry.py says so); generated so that the check proves it.
+INTERACTION = st.builds(Interaction, FILLED, st.sampled_from(InteractionKind), st.datetimes(), TEXT)
 EXTRA = st.lists(TEXT, max_size=3).map(
     lambda values: [f"X-HOSTILE-{i};TYPE=a:{escape_text(v)}" for i, v in enumerate(values)]
 )
@@ -91,6 +94,9 @@ def contacts(draw: st.DrawFn, every_field: bool = False) -> Contact:
         priority=draw(st.integers(1, 5) if every_field else st.integers(-3, 5)),
         favourite=draw(st.just(True) if every_field else st.booleans()),
         extra_vcard=draw(EXTRA.filter(bool) if every_field else EXTRA),
+        interactions=draw(st.lists(INTERACTION, min_size=many, max_size=2)),
+        keep_in_touch_every=draw(st.integers(1 if every_field else 0, 9)),
+        keep_in_touch_unit=draw(st.sampled_from(Cadence)),
     )
     # The formatted name is kept only where it differs from the name Kith builds; with no
     # structured name at all, a reader derives one from a person's FN (see the report).
