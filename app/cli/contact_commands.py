@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from app.cli.arguments import contact_id, whole_number
 from app.cli.output import card_lines, contact_json, print_json, printable
 from app.core.domain.contact import Contact, Email, Name, Phone, Stage
 from app.core.domain.dates import PartialDate
@@ -64,38 +65,6 @@ def register(sub: Any) -> None:
     undo.set_defaults(run=run_undo)
     redo = sub.add_parser("redo", help="redo the last undone operation")
     redo.set_defaults(run=run_redo)
-
-
-MAX_ID = 2**63 - 1
-"""SQLite's largest integer: no contact id is larger."""
-
-
-def contact_id(text: str) -> int:
-    """A contact id as typed on the command line (an argparse `type`).
-
-    Raises:
-        UserFacingError: `text` is not a whole number above 0, or no id can be that large.
-            (argparse lets this through, unlike ValueError, so it becomes a sentence and exit
-            1 rather than a usage message.)
-    """
-    value = text.strip()
-    if not value.isascii() or not value.isdigit() or int(value) == 0:
-        raise UserFacingError(f"{text!r} is not a contact id; `kith list` shows the ids.")
-    if int(value) > MAX_ID:
-        raise UserFacingError(f"No contact with id {value}; `kith list` shows the ids.")
-    return int(value)
-
-
-def whole_number(text: str) -> int:
-    """A count such as `--limit` (an argparse `type`).
-
-    Raises:
-        UserFacingError: `text` is not a whole number of 0 or more within SQLite's range.
-    """
-    value = text.strip()
-    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
-        raise UserFacingError(f"{text!r} is not a whole number of 0 or more.")
-    return int(value)
 
 
 def _date(text: str | None) -> PartialDate | None:

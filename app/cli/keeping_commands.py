@@ -9,7 +9,7 @@ import argparse
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from app.cli.contact_commands import contact_id, whole_number
+from app.cli.arguments import contact_id, whole_number
 from app.cli.output import print_json, printable
 from app.core.domain.interaction import Cadence, InteractionKind
 from app.core.errors import UserFacingError
