@@ -55,7 +55,7 @@ class ListPane(QWidget):
 
     Signals:
         current_changed: the id of the contact under the cursor, or None.
-        open_current: Enter was pressed on a contact.
+        open_current: Enter was pressed on a contact, or it was double-clicked (to edit it).
     """
 
     current_changed = Signal(object)
@@ -101,6 +101,7 @@ class ListPane(QWidget):
         columns.resizeSection(Column.COMPANY, 150)
         columns.resizeSection(Column.PHONE, 130)
         self.table.activated_current.connect(self.open_current.emit)
+        self.table.doubleClicked.connect(lambda _index: self.open_current.emit())
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)

@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.segments.chosen.connect(self._segment_chosen)
         self.list.current_changed.connect(self._current_changed)
-        self.list.open_current.connect(self.detail.form.fields["given"].setFocus)
+        self.list.open_current.connect(self.detail.edit)
         self.list.table.customContextMenuRequested.connect(self.bulk.popup)
         self.detail.created.connect(self._created)
         self.detail.stayed.connect(self.list.select_id)
