@@ -19,6 +19,8 @@ from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow
+from app.ui.preferences import THEME_KEY
+from app.ui.theme import apply_saved_theme
 from app.ui.unlock_dialog import ask_with_dialog, open_database
 from app.ui.worker import Worker
 
@@ -105,6 +107,7 @@ def run(args: Sequence[str]) -> int:
     app.setWindowIcon(QIcon(str(ICONS / "kith.svg")))
     # Fusion follows the desktop's light or dark scheme (QStyleHints.colorScheme) everywhere.
     app.setStyle("Fusion")
+    apply_saved_theme(str(QSettings().value(THEME_KEY, "system")))
     key_store = KeyStore()
     try:
         db = open_database(database_path(_db_arg(args)), key_store, ask_with_dialog)

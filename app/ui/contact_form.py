@@ -48,7 +48,8 @@ from app.ui.form_mapping import (
     to_values,
 )
 from app.ui.links import mailto_url, tel_url
-from app.ui.row_editors import PROBLEM_STYLE, RowListEditor, Values
+from app.ui.row_editors import RowListEditor, Values
+from app.ui.theme import mark_problem
 
 __all__ = ["FIELD_ORDER", "PART_LINES", "ContactForm", "date_problem", "field_title"]
 
@@ -234,7 +235,7 @@ class ContactForm(QWidget):
             edit = self.dates[name] = self._line(name)
             edit.setPlaceholderText(_DATE_HINT)
             problem = self.date_problems[edit] = QLabel(self)
-            problem.setStyleSheet(PROBLEM_STYLE)
+            mark_problem(problem)
             problem.hide()
             box = QVBoxLayout()
             box.setSpacing(0)
