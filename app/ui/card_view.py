@@ -143,6 +143,7 @@ class CardView(QWidget):
         self._timeline.setContentsMargins(0, 0, 0, 0)
         self.rows: list[CardRow] = []
         self.links: list[LinkButton] = []
+        self.labels: list[QLabel] = []
         self.entries: list[TimelineEntry] = []
         self._layout()
 
@@ -209,9 +210,11 @@ class CardView(QWidget):
         self._clear(self._grid)
         self.rows = list(rows)
         self.links = []
+        self.labels = []
         for n, row in enumerate(rows):
             label = _label(row.label, self.fields, dim=True)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            self.labels.append(label)
             self._grid.addWidget(label, n, 0)
             value: QWidget
             if row.url is not None:
