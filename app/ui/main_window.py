@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self.segments.chosen.connect(self._segment_chosen)
         self.list.current_changed.connect(self._current_changed)
         self.list.open_current.connect(self.detail.edit)
+        self.list.import_requested.connect(self.transfer.choose_import)
+        self.list.add_requested.connect(self.new_contact)
         self.list.table.customContextMenuRequested.connect(self.bulk.popup)
         self.detail.created.connect(self._created)
         self.detail.stayed.connect(self.list.select_id)
