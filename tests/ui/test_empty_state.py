@@ -23,7 +23,7 @@ def test_an_empty_address_book_offers_import_and_add(
 ) -> None:
     window = make_window(db)
     empty = window.list.empty
-    qtbot.waitUntil(lambda: empty.isVisible())
+    qtbot.waitUntil(empty.isVisible)
     assert window.list.emptiness() is Emptiness.NO_CONTACTS
     assert not window.list.table.isVisible()
     assert empty.import_button.isVisible() and empty.add_button.isVisible()
@@ -34,7 +34,7 @@ def test_an_empty_address_book_offers_import_and_add(
     window.detail.form.fields["given"].setText("First")
     assert window.detail.done_editing()
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: window.list.table.isVisible())
+    qtbot.waitUntil(window.list.table.isVisible)
     assert not empty.isVisible() and window.list.model.rowCount() == 1
 
 
@@ -44,7 +44,7 @@ def test_the_import_button_asks_for_a_file(
     window = make_window(db)
     asked: list[bool] = []
     window.list.import_requested.connect(lambda: asked.append(True))
-    qtbot.waitUntil(lambda: window.list.empty.isVisible())
+    qtbot.waitUntil(window.list.empty.isVisible)
     # the window's own handler opens a file dialog; the signal is what the button promises
     window.list.import_requested.disconnect(window.transfer.choose_import)
     qtbot.mouseClick(window.list.empty.import_button, Qt.MouseButton.LeftButton)
@@ -55,7 +55,7 @@ def test_a_file_dropped_on_the_empty_state_opens_the_preview(
     qtbot: QtBot, make_window: Callable[[Database], MainWindow], db: Database, tmp_path: Path
 ) -> None:
     window = make_window(db)
-    qtbot.waitUntil(lambda: window.list.empty.isVisible())
+    qtbot.waitUntil(window.list.empty.isVisible)
     dropped = tmp_path / "phone.vcf"
     shutil.copy(WINDOW_DATA / "phone-three.vcf", dropped)
     data = QMimeData()
@@ -89,19 +89,19 @@ def test_a_search_that_finds_nothing_says_so_and_can_be_cleared(
 ) -> None:
     lst = window.list
     qtbot.keyClicks(lst.search, "zzqx nobody")
-    qtbot.waitUntil(lambda: lst.empty.isVisible())
+    qtbot.waitUntil(lst.empty.isVisible)
     assert lst.emptiness() is Emptiness.NO_MATCH
     assert lst.empty.title.text() == "Nothing matches “zzqx nobody”"
     assert lst.empty.clear_button.isVisible() and not lst.empty.import_button.isVisible()
     qtbot.mouseClick(lst.empty.clear_button, Qt.MouseButton.LeftButton)
     assert lst.search.text() == ""
-    qtbot.waitUntil(lambda: lst.table.isVisible())
+    qtbot.waitUntil(lst.table.isVisible)
     assert lst.model.rowCount() == 40
 
 
 def test_an_empty_segment_is_not_an_empty_address_book(qtbot: QtBot, window: MainWindow) -> None:
     window.segments.select_key("trash")
-    qtbot.waitUntil(lambda: window.list.empty.isVisible())
+    qtbot.waitUntil(window.list.empty.isVisible)
     assert window.list.emptiness() is Emptiness.EMPTY_SEGMENT
     assert not window.list.empty.import_button.isVisible()
     assert window.list.empty.title.text() == "Nobody here yet"
