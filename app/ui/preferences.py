@@ -128,6 +128,7 @@ class PreferencesDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(current.theme.value)))
         self.keep_in_tray = QCheckBox("Keep running in the tray when the window closes", self)
         self.keep_in_tray.setChecked(current.keep_in_tray and tray_available)
+        self._keep_in_tray_stored = current.keep_in_tray  # kept as it is where no tray shows
         self.keep_in_tray.setEnabled(tray_available)
         if not tray_available:
             self.keep_in_tray.setToolTip("This desktop has no tray: closing the window quits.")
@@ -174,7 +175,11 @@ class PreferencesDialog(QDialog):
         return Choices(
             region=str(self.region.currentData()),
             theme=ThemeChoice(str(self.theme.currentData())),
-            keep_in_tray=self.keep_in_tray.isChecked(),
+            keep_in_tray=(
+                self.keep_in_tray.isChecked()
+                if self.keep_in_tray.isEnabled()
+                else self._keep_in_tray_stored
+            ),
             start_at_login=self.start_at_login.isChecked(),
             reminders=ReminderPrefs(
                 time(t.hour(), t.minute()),

@@ -60,7 +60,7 @@ _DARK = {
     Role.Button: "#37373b",
     Role.ButtonText: "#e9e9ec",
     Role.BrightText: "#ffffff",
-    Role.Highlight: "#3a78d6",
+    Role.Highlight: "#2f6bc4",
     Role.HighlightedText: "#ffffff",
     Role.Link: "#8ab4f8",
     Role.LinkVisited: "#d7aefb",
