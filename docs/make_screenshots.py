@@ -165,7 +165,7 @@ def shoot_empty(app: QApplication, tmp: Path) -> None:
     window = build_window(db, settings, region="GB")
     window.resize(1100, 680)
     window.show()
-    settle(app, window, lambda: window.list.empty.isVisible())
+    settle(app, window, window.list.empty.isVisible)
     for choice in (ThemeChoice.LIGHT, ThemeChoice.DARK):
         theme_keeper().apply(choice)
         settle(app, window)
