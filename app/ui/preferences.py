@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QSpinBox,
     QSystemTrayIcon,
@@ -156,16 +157,23 @@ class PreferencesDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow("Phone numbers without a country code are in", self.region)
-        form.addRow("Theme", self.theme)
-        form.addRow("", self.keep_in_tray)
-        form.addRow("", self.start_at_login)
-        form.addRow("Remind me at", self.reminder_time)
-        form.addRow("Show reminders ahead by", self.days_ahead)
-        form.addRow("In years without 29 February, those birthdays fall on", self.feb29)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        sections: dict[str, list[tuple[str, QWidget]]] = {
+            "Phone numbers": [("Numbers without a country code are in", self.region)],
+            "Appearance": [("Theme", self.theme)],
+            "Running": [("", self.keep_in_tray), ("", self.start_at_login)],
+            "Reminders": [
+                ("Notify me at", self.reminder_time),
+                ("Look ahead by", self.days_ahead),
+                ("29 February birthdays, in other years, fall on", self.feb29),
+            ],
+        }
+        for title, rows in sections.items():
+            box = QGroupBox(title, self)
+            form = QFormLayout(box)
+            for label, widget in rows:
+                form.addRow(label, widget)
+            layout.addWidget(box)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
