@@ -17,10 +17,12 @@ from app.core.services.contacts import ChangeSet, ContactService
 from app.core.services.segments import SegmentService
 from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
+from app.ui.close_to_tray import keep_running_in_the_tray
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow
 from app.ui.preferences import THEME_KEY
 from app.ui.theme import apply_saved_theme
+from app.ui.tray import Tray
 from app.ui.unlock_dialog import ask_with_dialog, open_database
 from app.ui.worker import Worker
 
@@ -118,6 +120,7 @@ def run(args: Sequence[str]) -> int:
         return 1
     try:
         window = build_window(db, QSettings(), key_store=key_store)
+        keep_running_in_the_tray(app, window, QSettings(), Tray(app.windowIcon(), app))
         window.show()
         return int(app.exec())
     finally:
