@@ -71,12 +71,14 @@ class TimelineEntry:
     summary: str
 
 
-@dataclass(frozen=True, slots=True)
-class Upcoming:
-    """A reminder the card lists under "Coming up"."""
+class Upcoming(Protocol):
+    """A reminder the card lists under "Coming up" (the reminder service's Reminder)."""
 
-    due: date
-    label: str
+    @property
+    def due(self) -> date: ...
+
+    @property
+    def label(self) -> str: ...
 
 
 def long_date(value: PartialDate) -> str:

@@ -144,6 +144,8 @@ class CardView(QWidget):
         self.rows: list[CardRow] = []
         self.links: list[LinkButton] = []
         self.labels: list[QLabel] = []
+        self._upcoming: list[str] = []
+        self._contact_id: int | None = -1
         self.entries: list[TimelineEntry] = []
         self._layout()
 
@@ -194,6 +196,9 @@ class CardView(QWidget):
         self.flags.setText(" · ".join(f for f in flags if f))
         self.flags.setVisible(bool(self.flags.text()))
         self._fill_fields(card_rows(contact, self._clock.today()))
+        if contact.id != self._contact_id:
+            self.set_upcoming([])  # another contact's reminders must not linger
+        self._contact_id = contact.id
         now = self._clock.now()
         self.last_contacted.setText(last_contacted_text(contact, now))
         self._fill_timeline(timeline_of(contact), now)
@@ -230,11 +235,16 @@ class CardView(QWidget):
     def set_upcoming(self, items: Sequence[Upcoming]) -> None:
         """The reminders coming up for this contact (the section hides when there are none)."""
         self._clear(self._coming)
+        self._upcoming = [f"{long_date_of(item)} — {item.label}" for item in items]
         if items:
             self._coming.addWidget(_heading("Coming up", self.coming_up))
-        for item in items:
-            self._coming.addWidget(_label(f"{long_date_of(item)} — {item.label}", self.coming_up))
+        for text in self._upcoming:
+            self._coming.addWidget(_label(text, self.coming_up))
         self.coming_up.setVisible(bool(items))
+
+    def upcoming_texts(self) -> list[str]:
+        """The lines of the "Coming up" section, as shown."""
+        return list(self._upcoming)
 
     def _fill_timeline(self, entries: Sequence[TimelineEntry], now: datetime) -> None:
         self._clear(self._timeline)

@@ -8,12 +8,13 @@ autostart entry itself (`app.ui.autostart`), so what the dialog shows is what th
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import phonenumbers
 from PySide6.QtCore import QLocale, QSettings, QTime
@@ -48,30 +49,39 @@ THEME_TITLES = {
 }
 
 
-class Feb29(enum.StrEnum):
-    """Where a 29 February falls in a common year."""
+FEB29_TITLES = {"FEB_28": "28 February", "MAR_1": "1 March"}
+"""Titles of the Feb 29 rule's choices, by the names of the reminder settings' enum members."""
 
-    FEB_28 = "feb28"
-    MAR_1 = "mar1"
+
+class Feb29(enum.StrEnum):
+    """Where a 29 February falls in a common year (until a reminder service says)."""
+
+    FEB_28 = "feb 28"
+    MAR_1 = "mar 1"
 
 
 @dataclass(frozen=True, slots=True)
 class ReminderPrefs:
-    """When reminders notify and how far ahead they look."""
+    """When reminders notify and how far ahead they look (the shape the service stores)."""
 
     time_of_day: time = time(9, 0)
     days_ahead: int = 7
-    feb29: Feb29 = Feb29.FEB_28
+    feb29: enum.Enum = Feb29.FEB_28
 
 
-class ReminderSettings(Protocol):
-    """Where reminder settings are read and stored (a service; called on the worker)."""
+class ReminderStore(Protocol):
+    """Where reminder settings live: the reminder service (called on the worker).
 
-    def load(self) -> ReminderPrefs:
+    `settings()` returns a frozen dataclass with `time_of_day`, `days_ahead` and `feb29` (an
+    enum with members FEB_28 and MAR_1), as `ReminderPrefs` is; the dialog hands back a copy
+    of it with the user's choices, so the service's own types go round untouched.
+    """
+
+    def settings(self) -> Any:
         """The stored settings."""
         ...
 
-    def save(self, prefs: ReminderPrefs) -> None:
+    def save_settings(self, settings: Any) -> None:
         """Store them."""
         ...
 
@@ -105,7 +115,8 @@ class Choices:
     theme: ThemeChoice
     keep_in_tray: bool
     start_at_login: bool
-    reminders: ReminderPrefs
+    reminders: Any
+    """The reminder service's settings (a `ReminderPrefs` where there is none)."""
 
 
 class PreferencesDialog(QDialog):
@@ -144,9 +155,11 @@ class PreferencesDialog(QDialog):
         self.days_ahead.setSuffix(" days")
         self.days_ahead.setValue(current.reminders.days_ahead)
         self.feb29 = QComboBox(self)
-        self.feb29.addItem("28 February", Feb29.FEB_28.value)
-        self.feb29.addItem("1 March", Feb29.MAR_1.value)
-        self.feb29.setCurrentIndex(max(0, self.feb29.findData(current.reminders.feb29.value)))
+        self._reminders = current.reminders
+        rule = type(current.reminders.feb29)
+        for member in rule:
+            self.feb29.addItem(FEB29_TITLES.get(member.name, str(member.value)), member.name)
+        self.feb29.setCurrentIndex(max(0, self.feb29.findData(current.reminders.feb29.name)))
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -189,10 +202,11 @@ class PreferencesDialog(QDialog):
                 else self._keep_in_tray_stored
             ),
             start_at_login=self.start_at_login.isChecked(),
-            reminders=ReminderPrefs(
-                time(t.hour(), t.minute()),
-                self.days_ahead.value(),
-                Feb29(str(self.feb29.currentData())),
+            reminders=dataclasses.replace(
+                self._reminders,
+                time_of_day=time(t.hour(), t.minute()),
+                days_ahead=self.days_ahead.value(),
+                feb29=type(self._reminders.feb29)[str(self.feb29.currentData())],
             ),
         )
 
@@ -241,7 +255,7 @@ class Preferences:
         self,
         window: MainWindow,
         *,
-        reminders: ReminderSettings | None = None,
+        reminders: ReminderStore | None = None,
         autostart_file: Path | None = None,
     ) -> None:
         self._w = window
@@ -253,11 +267,11 @@ class Preferences:
         """Ctrl+,: read what the store holds (on the worker), then show the dialog."""
         contacts, reminders = self._w.ctx.contacts, self._reminders
         self._w.ctx.worker.submit(
-            lambda: (contacts.region, reminders.load() if reminders else ReminderPrefs()),
+            lambda: (contacts.region, reminders.settings() if reminders else ReminderPrefs()),
             self._show,
         )
 
-    def _show(self, stored: tuple[str, ReminderPrefs]) -> None:
+    def _show(self, stored: tuple[str, Any]) -> None:
         region, reminder_prefs = stored
         settings = self._w.ctx.settings
         current = Choices(
@@ -291,7 +305,7 @@ class Preferences:
         if chosen.region != before.region:
             worker.submit(lambda: contacts.set_region(chosen.region), self._region_saved)
         if reminders is not None and chosen.reminders != before.reminders:
-            worker.submit(lambda: reminders.save(chosen.reminders))
+            worker.submit(lambda: reminders.save_settings(chosen.reminders))
         self.dialog = None
 
     def _region_saved(self, stored: tuple[str, str]) -> None:

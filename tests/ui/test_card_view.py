@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 
+import pytest
 from faker import Faker
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
@@ -98,16 +99,47 @@ def test_ages_and_years_are_counted_from_the_clock(qtbot: QtBot) -> None:
     assert "29 February" in _texts(view)
 
 
-def test_last_contacted_and_timeline_sections(qtbot: QtBot) -> None:
+def test_never_contacted_says_so_and_ages_read_naturally(qtbot: QtBot) -> None:
     view = _reader(qtbot)
-    contact = Contact(name=Name(given="Cy"))
-    view.show_contact(contact)
+    view.show_contact(Contact(name=Name(given="Cy")))
     assert view.last_contacted.text() == "Not contacted yet"
     assert view.entries == []
-    view.show_contact(dataclasses.replace(contact, last_contacted=datetime(2026, 6, 3, tzinfo=UTC)))
-    assert view.last_contacted.text() == "Last contacted 12 days ago"
+    assert ago(datetime(2026, 6, 3, tzinfo=UTC), NOW) == "12 days ago"
     assert ago(datetime(2024, 6, 1, tzinfo=UTC), NOW) == "2 years ago"
     assert ago(datetime(2026, 6, 14, 23, 0, tzinfo=UTC), NOW) == "yesterday"
+    assert ago(datetime(2026, 2, 1, tzinfo=UTC), NOW) == "4 months ago"
+
+
+def test_the_timeline_lists_interactions_newest_first(qtbot: QtBot) -> None:
+    interaction = pytest.importorskip("app.core.domain.interaction")  # the keeping branch
+    kinds = interaction.InteractionKind
+    logged = [
+        interaction.Interaction("1", kinds.CALL, datetime(2026, 6, 3, 10, 0, tzinfo=UTC), "Quote"),
+        interaction.Interaction("2", kinds.NOTE, datetime(2026, 6, 10, tzinfo=UTC), "Likes tea"),
+        interaction.Interaction("3", kinds.EMAIL, datetime(2026, 5, 1, tzinfo=UTC), "Invoice"),
+    ]
+    view = _reader(qtbot)
+    view.show_contact(Contact(name=Name(given="Cy"), interactions=logged))  # type: ignore[call-arg]
+    assert [e.summary for e in view.entries] == ["Likes tea", "Quote", "Invoice"]
+    assert [e.kind for e in view.entries] == ["note", "call", "email"]
+    # a note is written about someone, not to them: the call 12 days ago is the last contact
+    assert view.last_contacted.text() == "Last contacted 12 days ago"
+
+
+def test_coming_up_shows_the_reminders_it_is_given(qtbot: QtBot) -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Due:
+        due: date
+        label: str
+
+    view = _reader(qtbot)
+    view.show_contact(Contact(name=Name(given="Di")))
+    assert not view.coming_up.isVisible()
+    view.set_upcoming([Due(date(2026, 6, 17), "Di turns 30")])
+    assert view.coming_up.isVisible()
+    assert view.upcoming_texts() == ["Wed 17 June 2026 — Di turns 30"]
+    view.set_upcoming([])
+    assert not view.coming_up.isVisible()
 
 
 def test_email_phone_and_web_links_open_and_nothing_else_does(qtbot: QtBot) -> None:
