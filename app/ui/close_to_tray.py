@@ -1,5 +1,8 @@
 """Closing the window keeps Kith running in the tray; Quit in the tray's menu ends it.
 
+`start_reminders` connects the reminder service to the tray: the scheduler's checks fill the
+tray's menu and raise its notifications.
+
 Where a tray shows and the user has not turned it off in Preferences, closing the main window
 saves its edits and settings and hides it: the database, the workers and the reminder scheduler
 keep running, and the tray brings the window back (or a contact, from a reminder). Where there
@@ -10,14 +13,16 @@ for real, so that its last edit is saved exactly as a close saves it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication
 
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.ui.preferences import keep_running_in_tray
-from app.ui.tray import Tray
+from app.ui.tray import DueItem, ReminderScheduler, Tray
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -114,3 +119,52 @@ def keep_running_in_the_tray(
     if not tray.show():
         return None
     return CloseToTray(app, window, tray, settings)
+
+
+class ReminderSource(Protocol):
+    """What the tray asks of the reminder service (`app.core.services.reminders`)."""
+
+    def today(self) -> date:
+        """The user's calendar day."""
+        ...
+
+    def due(self, days: int | None = None) -> Sequence[DueItem]:
+        """Due within `days` (and overdue)."""
+        ...
+
+    def to_notify(self) -> Sequence[DueItem]:
+        """Due now and never notified."""
+        ...
+
+    def mark_notified(self, reminder_ids: Iterable[str]) -> None:
+        """Record that these were shown."""
+        ...
+
+    def settings(self) -> Any:
+        """The reminder settings (with `time_of_day`)."""
+        ...
+
+
+def start_reminders(
+    window: MainWindow, tray: Tray, source: ReminderSource, clock: Clock = SYSTEM_CLOCK
+) -> ReminderScheduler:
+    """Start the scheduler on the window's worker, feeding the tray's menu and notifications."""
+    scheduler = ReminderScheduler(
+        window.ctx.worker,
+        lambda: source.due(0),
+        source.to_notify,
+        source.mark_notified,
+        clock=clock,
+        reminder_time=lambda: source.settings().time_of_day,
+        parent=tray,
+    )
+    scheduler.due_changed.connect(lambda items: tray.set_due(items, source.today()))
+    scheduler.notify.connect(lambda items: _notify(tray, items))
+    scheduler.start()
+    return scheduler
+
+
+def _notify(tray: Tray, items: Sequence[DueItem]) -> None:
+    tray.notify(items)
+    # Ids name a kind, a contact number and a day: no contact data goes into the log.
+    log.info("Notified %d reminder(s): %s", len(items), ", ".join(i.id for i in items))

@@ -194,6 +194,8 @@ class ReminderScheduler(QObject):
         to_notify: returns the occurrences not notified yet (runs on the worker).
         mark_notified: records that these ids were shown (runs on the worker).
         clock: what time it is.
+        reminder_time: reads the reminder time of day (runs on the worker, at each check, so
+            a change in Preferences is followed); None keeps `reminder_time` as set.
 
     Signals:
         due_changed: the reminders due today or overdue (a list), after each check.
@@ -211,10 +213,12 @@ class ReminderScheduler(QObject):
         mark_notified: Callable[[list[str]], object],
         *,
         clock: Clock,
+        reminder_time: Callable[[], time] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._worker, self._due, self._to_notify = worker, due, to_notify
+        self._read_time = reminder_time
         self._mark = mark_notified
         self._clock = clock
         self.reminder_time = time(9, 0)
@@ -286,17 +290,23 @@ class ReminderScheduler(QObject):
             return
         self._in_flight = True
         self.checks += 1
-        due, to_notify = self._due, self._to_notify
-        self._worker.submit(lambda: (list(due()), list(to_notify())), self._checked, self._failed)
+        due, to_notify, read_time = self._due, self._to_notify, self._read_time
+        self._worker.submit(
+            lambda: (list(due()), list(to_notify()), read_time() if read_time else None),
+            self._checked,
+            self._failed,
+        )
 
     def _failed(self, exc: Exception) -> None:
         self._in_flight = False
         self._again = False
         self._worker.report(exc)  # a bug: logged privately; the next check tries again
 
-    def _checked(self, result: tuple[list[DueItem], list[DueItem]]) -> None:
+    def _checked(self, result: tuple[list[DueItem], list[DueItem], time | None]) -> None:
         self._in_flight = False
-        due, fresh = result
+        due, fresh, at = result
+        if at is not None and at != self.reminder_time:
+            self.set_reminder_time(at)
         self.due_changed.emit(due)
         new = [i for i in fresh if i.id not in self.notified]
         if new:

@@ -114,6 +114,7 @@ class Store:
         self.items = items
         self.marked: list[str] = []
         self.fail = False
+        self.time_of_day = clock_time(9, 0)
 
     def due(self) -> list[Item]:
         if self.fail:
@@ -128,7 +129,14 @@ class Store:
 
 
 def _scheduler(worker: Worker, store: Store, clock: FixedClock) -> ReminderScheduler:
-    return ReminderScheduler(worker, store.due, store.to_notify, store.mark, clock=clock)
+    return ReminderScheduler(
+        worker,
+        store.due,
+        store.to_notify,
+        store.mark,
+        clock=clock,
+        reminder_time=lambda: store.time_of_day,
+    )
 
 
 def test_each_occurrence_is_notified_once(qtbot: QtBot, worker: Worker) -> None:
@@ -197,3 +205,18 @@ def test_the_scheduler_plans_the_nearer_of_midnight_and_the_reminder_time(
     assert scheduler.next_moment().astimezone(UTC) == datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
     scheduler.set_reminder_time(clock_time(6, 30))
     assert scheduler.next_moment().astimezone(UTC) == datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.usefixtures("london")
+def test_a_new_reminder_time_is_followed_at_the_next_check(qtbot: QtBot, worker: Worker) -> None:
+    store = Store([])
+    clock = FixedClock(datetime(2026, 3, 28, 7, 0, tzinfo=UTC))
+    scheduler = _scheduler(worker, store, clock)
+    scheduler.start()
+    qtbot.waitUntil(lambda: worker.pending == 0)
+    assert scheduler.next_moment().astimezone(UTC) == datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
+    store.time_of_day = clock_time(7, 30)  # changed in Preferences
+    scheduler.check()
+    qtbot.waitUntil(lambda: scheduler.reminder_time == clock_time(7, 30))
+    assert scheduler.next_moment().astimezone(UTC) == datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    scheduler.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -10,8 +11,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.core.clock import FixedClock
+from app.core.domain.contact import Contact, Name
+from app.core.domain.dates import PartialDate
 from app.core.services.contacts import ContactService
-from app.ui.close_to_tray import CloseToTray, keep_running_in_the_tray
+from app.core.storage.database import Database
+from app.ui.close_to_tray import CloseToTray, keep_running_in_the_tray, start_reminders
 from app.ui.context import ICONS
 from app.ui.main_window import MainWindow
 from app.ui.preferences import TRAY_KEY
@@ -128,3 +133,31 @@ def test_no_tray_no_keeping_running(
         pytest.skip("this desktop has a tray")
     assert keep_running_in_the_tray(qapp, window, settings, tray) is None
     assert not tray.icon.isVisible()
+
+
+def test_a_birthday_today_fills_the_menu_and_notifies_once_across_restarts(
+    qtbot: QtBot, window: MainWindow, tray: Tray, service: ContactService, db: Database
+) -> None:
+    reminders = pytest.importorskip("app.core.services.reminders")  # the keeping branch
+    clock = FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    change = service.add(
+        Contact(name=Name(given="Ada", family="Birthday"), birthday=PartialDate(1986, 12, 1))
+    )
+    ada = change.added[0]
+    source = reminders.ReminderService(db, clock, UTC)
+    first = start_reminders(window, tray, source, clock)
+    qtbot.waitUntil(lambda: len(tray.shown_messages) == 1)
+    wait_idle(qtbot, window)
+    assert "Ada Birthday" in tray.shown_messages[0][1]
+    assert [a.text() for a in tray.reminder_actions] == [tray.shown_messages[0][1]]
+    with qtbot.waitSignal(tray.contact_requested) as opened:
+        tray.icon.messageClicked.emit()
+    assert opened.args == [ada]
+    first.stop()
+    # Kith starts again: the occurrence was recorded as notified, so it is not shown again
+    again = start_reminders(window, tray, reminders.ReminderService(db, clock, UTC), clock)
+    qtbot.waitUntil(lambda: again.checks == 1 and window.ctx.worker.pending == 0)
+    again.check()
+    wait_idle(qtbot, window)
+    assert len(tray.shown_messages) == 1
+    again.stop()
