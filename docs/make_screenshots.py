@@ -1,7 +1,8 @@
 """Screenshots of the real window on a generated address book, for the README.
 
 Run under Xvfb: xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/make_screenshots.py
-Saves docs/screenshots/{main-window,detail-editing,import-preview,smart-segment-editor}.png.
+Saves docs/screenshots/{main-window,detail-editing,import-preview,smart-segment-editor}.png,
+card-read-{light,dark}.png, empty-{light,dark}.png and preferences.png.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from app.core.storage.search import ListQuery  # noqa: E402
 from app.ui.app import build_window  # noqa: E402
 from app.ui.detail_pane import Leave  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.theme import ThemeChoice, theme_keeper  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 COUNT = 2500
@@ -61,6 +63,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Kith")
+    theme = theme_keeper()
+    theme.apply(ThemeChoice.LIGHT)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.create(Path(tmp) / "kith.db", DatabaseKey(raw=bytes(32)))
         contacts = generate(COUNT, seed=11)
@@ -89,7 +93,11 @@ def main() -> None:
         window.list.select_id(window.list_model.id_at(2))
         settle(app, window, lambda: window.detail.contact_id is not None)
         save(window, "main-window.png")
+        shoot_card(app, window, service)
+        theme.apply(ThemeChoice.LIGHT)
+        settle(app, window)
 
+        window.detail.edit()
         form = window.detail.form
         form.stage.setCurrentIndex(form.stage.findData(Stage.CLIENT.value))
         form.emails.add_row({"value": "anna.at.example", "label": "home"})
@@ -122,8 +130,48 @@ def main() -> None:
         settle(app, window)
         save(editor, "smart-segment-editor.png")
         editor.reject()
+        window.preferences.open()
+        settle(app, window, lambda: window.preferences.dialog is not None)
+        assert window.preferences.dialog is not None
+        settle(app, window)
+        save(window.preferences.dialog, "preferences.png")
+        window.preferences.dialog.reject()
         window.close()
         db.close()
+        shoot_empty(app, Path(tmp))
+
+
+def shoot_card(app: QApplication, window: MainWindow, service: ContactService) -> None:
+    """The read card of a well-filled contact, in the light theme and in the dark one."""
+    cid = window.list_model.id_at(4)
+    contact = service.get(cid)
+    assert contact is not None
+    contact.nickname = contact.nickname or contact.name.given[:3]
+    contact.notes = "Met at the harbour fair; wants a quote for the spring catalogue."
+    window.ctx.hub.publish(service.update(contact))
+    settle(app, window)
+    window.list.select_id(cid)
+    settle(app, window, lambda: window.detail.contact_id == cid)
+    for choice in (ThemeChoice.LIGHT, ThemeChoice.DARK):
+        theme_keeper().apply(choice)
+        settle(app, window)
+        save(window, f"card-read-{choice.value}.png")
+
+
+def shoot_empty(app: QApplication, tmp: Path) -> None:
+    """The first start: an empty address book saying what to do, in both themes."""
+    db = Database.create(tmp / "empty.db", DatabaseKey(raw=bytes(range(1, 33))))
+    settings = QSettings(str(tmp / "empty.ini"), QSettings.Format.IniFormat)
+    window = build_window(db, settings, region="GB")
+    window.resize(1100, 680)
+    window.show()
+    settle(app, window, window.list.empty.isVisible)
+    for choice in (ThemeChoice.LIGHT, ThemeChoice.DARK):
+        theme_keeper().apply(choice)
+        settle(app, window)
+        save(window, f"empty-{choice.value}.png")
+    window.close()
+    db.close()
 
 
 def make_sample(tmp: Path, db: Database, service: ContactService) -> Path:

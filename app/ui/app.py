@@ -17,9 +17,13 @@ from app.core.services.contacts import ChangeSet, ContactService
 from app.core.services.segments import SegmentService
 from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
+from app.ui.close_to_tray import keep_running_in_the_tray
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow
+from app.ui.preferences import THEME_KEY
 from app.ui.tasks import Lane, Priority, TaskRunner
+from app.ui.theme import apply_saved_theme
+from app.ui.tray import Tray
 from app.ui.unlock_dialog import ask_with_dialog, open_database
 from app.ui.worker import Worker
 
@@ -179,6 +183,7 @@ def run(args: Sequence[str]) -> int:
     app.setWindowIcon(QIcon(str(ICONS / "kith.svg")))
     # Fusion follows the desktop's light or dark scheme (QStyleHints.colorScheme) everywhere.
     app.setStyle("Fusion")
+    apply_saved_theme(str(QSettings().value(THEME_KEY, "system")))
     key_store = KeyStore()
     try:
         db = open_database(database_path(_db_arg(args)), key_store, ask_with_dialog)
@@ -189,7 +194,9 @@ def run(args: Sequence[str]) -> int:
         return 1
     kith = KithApp(db, QSettings(), key_store=key_store)
     try:
-        kith.open_window().show()
+        window = kith.open_window()
+        keep_running_in_the_tray(app, window, QSettings(), Tray(app.windowIcon(), app))
+        window.show()
         return int(app.exec())
     finally:
         kith.quit()

@@ -48,9 +48,10 @@ from app.ui.form_mapping import (
     to_values,
 )
 from app.ui.links import mailto_url, tel_url
-from app.ui.row_editors import PROBLEM_STYLE, RowListEditor, Values
+from app.ui.row_editors import RowListEditor, Values
+from app.ui.theme import mark_problem
 
-__all__ = ["ContactForm", "date_problem"]
+__all__ = ["FIELD_ORDER", "PART_LINES", "ContactForm", "date_problem", "field_title"]
 
 _DATE_HINT = "YYYY-MM-DD, or --MM-DD without a year"
 _LABELS = ("home", "work", "mobile", "other")
@@ -65,7 +66,7 @@ _TITLES = {
     "title": "Job title",
     "urls": "Websites",
 }
-_ORDER = (
+FIELD_ORDER = (
     "name",
     "formatted_name",
     "nickname",
@@ -100,7 +101,7 @@ _HINTS = {
     "addresses.region": "Region",
     "addresses.country": "Country",
 }
-_LINES = {
+PART_LINES = {
     "addresses": (
         ("street",),
         ("extended",),
@@ -119,16 +120,17 @@ _ROW_LABELS = {
 }
 
 
-def _title(name: str) -> str:
+def field_title(name: str) -> str:
+    """The title the card gives a field or a part of one ("org" -> "Company")."""
     return _TITLES.get(name, name.replace("_", " ").capitalize())
 
 
 def _lines(field: str, parts: Sequence[str]) -> list[list[tuple[str, str]]]:
-    grouped = _LINES.get(field, ())
+    grouped = PART_LINES.get(field, ())
     lines = [list(group) for group in grouped]
     placed = {p for group in grouped for p in group}
     lines += [[p] for p in parts if p not in placed]
-    return [[(p, _HINTS.get(f"{field}.{p}", _title(p))) for p in line] for line in lines]
+    return [[(p, _HINTS.get(f"{field}.{p}", field_title(p))) for p in line] for line in lines]
 
 
 class TagCompleter(QCompleter):
@@ -175,7 +177,7 @@ class ContactForm(QWidget):
         self.tags = FieldEdit(self)
         self.notes = NotesEdit(self)
         self._rows: list[tuple[str, QWidget | QVBoxLayout]] = []
-        for name in [*_ORDER, *(n for n in FORM_FIELDS if n not in _ORDER)]:
+        for name in [*FIELD_ORDER, *(n for n in FORM_FIELDS if n not in FIELD_ORDER)]:
             self._build_field(name, FORM_FIELDS[name])
         self.birthday, self.anniversary = self.dates["birthday"], self.dates["anniversary"]
         self.emails, self.phones = self.editors["emails"], self.editors["phones"]
@@ -225,21 +227,21 @@ class ContactForm(QWidget):
         if kind is Kind.NAME:
             for part in NAME_PARTS:
                 self.fields[part] = self._line(part)
-                self._rows.append((_title(part), self.fields[part]))
+                self._rows.append((field_title(part), self.fields[part]))
         elif kind is Kind.TEXT:
             self.fields[name] = self._line(name)
-            self._rows.append((_title(name), self.fields[name]))
+            self._rows.append((field_title(name), self.fields[name]))
         elif kind is Kind.DATE:
             edit = self.dates[name] = self._line(name)
             edit.setPlaceholderText(_DATE_HINT)
             problem = self.date_problems[edit] = QLabel(self)
-            problem.setStyleSheet(PROBLEM_STYLE)
+            mark_problem(problem)
             problem.hide()
             box = QVBoxLayout()
             box.setSpacing(0)
             box.addWidget(edit)
             box.addWidget(problem)
-            self._rows.append((_title(name), box))
+            self._rows.append((field_title(name), box))
         elif kind is Kind.TAGS:
             self.tags.setObjectName(name)
             self.tags.setPlaceholderText(_HINTS["tags"])
@@ -247,15 +249,15 @@ class ContactForm(QWidget):
             completer = TagCompleter(self.tag_names, self.tags)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.tags.setCompleter(completer)
-            self._rows.append((_title(name), self.tags))
+            self._rows.append((field_title(name), self.tags))
         elif kind is Kind.ROWS or kind is Kind.CUSTOM:
             self.editors[name] = self._row_editor(name, kind)
-            self._rows.append((_title(name), self.editors[name]))
+            self._rows.append((field_title(name), self.editors[name]))
         elif kind is Kind.LONG_TEXT:
             self.notes.setObjectName(name)
-            self.notes.setPlaceholderText(_title(name))
+            self.notes.setPlaceholderText(field_title(name))
             self.notes.setMinimumHeight(90)
-            self._rows.append((_title(name), self.notes))
+            self._rows.append((field_title(name), self.notes))
         # PHOTO, STAGE and FLAG live in the header.
 
     def _row_editor(self, name: str, kind: Kind) -> RowListEditor:
@@ -279,7 +281,7 @@ class ContactForm(QWidget):
         elif has_dates(item_type):
             check = lambda v: row_problem(item_type, v)  # noqa: E731
         editor = RowListEditor(
-            _title(name),
+            field_title(name),
             _lines(name, row_parts(item_type)),
             item="address" if name == "addresses" else "",
             labels=_ROW_LABELS.get(name, ()),

@@ -1,4 +1,7 @@
-"""The detail pane (right): loads the current contact, saves each edit once it is finished.
+"""The detail pane (right): the read card of the current contact, and the form that edits it.
+
+A contact opens on its read card (`CardView`); Edit, Enter or a double-click switches to the
+form, and Done or Escape goes back, saving as below. A new contact opens in the form.
 
 Edits are saved as the user works (no Save button): when editing a field is finished (Enter,
 focus leaving it, a choice made in a list), when another contact is chosen, and when the window
@@ -11,22 +14,29 @@ do with its edits instead of dropping them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet, ContactService
+from app.ui.card_text import Upcoming
+from app.ui.card_view import CardView
 from app.ui.changes import ChangeHub
 from app.ui.contact_form import ContactForm
 from app.ui.worker import Worker
@@ -55,7 +65,7 @@ def _read_photo(path: Path) -> tuple[bytes, str]:
 
 
 class DetailPane(QWidget):
-    """The card of one contact, editable in place.
+    """The card of one contact: read first, edited in place on request.
 
     Signals:
         status: a short sentence for the status line ("Saved", a problem).
@@ -74,9 +84,24 @@ class DetailPane(QWidget):
         hub: ChangeHub,
         open_url: Callable[[QUrl], object],
         parent: QWidget | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        upcoming: Callable[[int], Sequence[Upcoming]] | None = None,
     ) -> None:
+        """Build the pane.
+
+        Args:
+            service: the contact use cases.
+            worker: the thread database work runs on.
+            hub: where saved changes are published, and other changes come from.
+            open_url: opens mailto:/tel:/web links.
+            parent: the owning widget.
+            clock: today's date for ages, and "now" for "last contacted 3 days ago".
+            upcoming: the reminders coming up for a contact (run on the worker), if known.
+        """
         super().__init__(parent)
         self._service = service
+        self._upcoming = upcoming
         self._worker = worker
         self._hub = hub
         self._open_url = open_url
@@ -85,6 +110,7 @@ class DetailPane(QWidget):
         self._loading = False
         self._saving = False
         self._own_ops: set[int] = set()
+        self._choice: Leave | None = None  # what the user chose the last time a card was left
         self._load_generation = 0
         self.message = QLabel(self)
         self.message.setObjectName("save-status")
@@ -99,6 +125,31 @@ class DetailPane(QWidget):
         self.card = QScrollArea(self)
         self.card.setWidgetResizable(True)
         self.card.setWidget(self.form)
+        self.reader = CardView(clock, self._open, self)
+        self.reader.edit_requested.connect(self.edit)
+        self.read_page = QScrollArea(self)
+        self.read_page.setObjectName("read-card")
+        self.read_page.setWidgetResizable(True)
+        self.read_page.setWidget(self.reader)
+        self.done_button = QPushButton("Done", self)
+        self.done_button.setObjectName("done")
+        self.done_button.setToolTip("Save and go back to the card (Escape)")
+        self.done_button.clicked.connect(self.done_editing)
+        self.edit_page = QWidget(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 6, 6, 0)
+        bar.addStretch(1)
+        bar.addWidget(self.done_button)
+        edit_layout = QVBoxLayout(self.edit_page)
+        edit_layout.setContentsMargins(0, 0, 0, 0)
+        edit_layout.addLayout(bar)
+        edit_layout.addWidget(self.card, 1)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.edit_page)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.done_editing)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.read_page)
+        self.stack.addWidget(self.edit_page)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RETRY_MS)
@@ -107,7 +158,7 @@ class DetailPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty)
-        layout.addWidget(self.card, 1)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(self.message)
         self._show_card(False)
 
@@ -126,9 +177,75 @@ class DetailPane(QWidget):
         """Whether there are edits not saved yet."""
         return self._dirty
 
+    @property
+    def editing(self) -> bool:
+        """Whether the form is shown (False: the read card, or nothing)."""
+        return self.stack.isVisibleTo(self) and self.stack.currentWidget() is self.edit_page
+
     def _show_card(self, shown: bool) -> None:
-        self.card.setVisible(shown)
+        self.stack.setVisible(shown)
         self.empty.setVisible(not shown)
+
+    # Reading and editing
+
+    def edit(self) -> None:
+        """Switch the card shown to the form (Edit, Enter, a double-click)."""
+        if self._contact is None:
+            return
+        self.stack.setCurrentWidget(self.edit_page)
+        self.form.fields["given"].setFocus()
+
+    def done_editing(self) -> bool:
+        """Save the form's edits and go back to the read card (Done, Escape).
+
+        Returns False when the user chose to keep editing a card that has a problem.
+        """
+        if self._contact is None or not self.editing:
+            return True
+        problems = self.form.field_problems() if self._dirty else {}
+        self._choice = None
+        if not self.leave():
+            return False
+        if self._choice is Leave.DISCARD:
+            shown = self._contact
+        else:
+            keep: frozenset[str] = (
+                frozenset(problems) if self._choice is Leave.SAVE_REST else frozenset()
+            )
+            shown = self.form.read_into(self._contact, keep=keep)
+        if shown.id is None and not self._saving and not shown.display_name:
+            self._dirty = False  # a new card left without a name is not kept
+            self.message.setText("")
+            self.show_contact(None)
+            return True
+        if not self._saving:
+            self._contact = shown
+        self._loading = True
+        try:
+            self.form.fill(shown)
+        finally:
+            self._loading = False
+        self._show_read(shown)
+        return True
+
+    def _show_read(self, contact: Contact) -> None:
+        self.reader.show_contact(contact)
+        had_focus = self.edit_page.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+        self.stack.setCurrentWidget(self.read_page)
+        if had_focus:
+            self.reader.setFocus()
+        if self._upcoming is not None and contact.id is not None:
+            upcoming, cid, generation = self._upcoming, contact.id, self._load_generation
+            self._worker.submit(
+                lambda: list(upcoming(cid)),
+                lambda items: self._show_upcoming(generation, items),
+            )
+        else:
+            self.reader.set_upcoming([])
+
+    def _show_upcoming(self, generation: int, items: list[Upcoming]) -> None:
+        if generation == self._load_generation:
+            self.reader.set_upcoming(items)
 
     def _open(self, url: str) -> None:
         self._open_url(QUrl(url))
@@ -167,11 +284,14 @@ class DetailPane(QWidget):
             return
         self._load_generation += 1
         self._loaded(self._load_generation, Contact())
-        self.form.fields["given"].setFocus()
+        self.edit()
 
     def _loaded(self, generation: int, contact: Contact | None) -> None:
         if generation != self._load_generation:
             return
+        # The same contact read again (an undo, a change elsewhere) stays in the view it was
+        # in; another contact opens on its read card.
+        same = contact is not None and self.contact_id is not None and contact.id == self.contact_id
         self._contact = contact
         self._dirty = False
         if contact is None:
@@ -183,6 +303,10 @@ class DetailPane(QWidget):
         finally:
             self._loading = False
         self.message.setText("In the trash" if contact.deleted_at else "")
+        if not (same and self.editing):
+            self._show_read(contact)
+        else:
+            self.reader.show_contact(contact)
         self._show_card(True)
 
     def _on_change(self, change: ChangeSet) -> None:
@@ -218,7 +342,7 @@ class DetailPane(QWidget):
         if not problems:
             self.flush()
             return True
-        choice = self.ask_leave(list(problems.values()))
+        choice = self._choice = self.ask_leave(list(problems.values()))
         if choice is Leave.KEEP_EDITING:
             return False
         if choice is Leave.SAVE_REST:

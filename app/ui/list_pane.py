@@ -1,4 +1,7 @@
-"""The list pane (middle): search as you type, the sort order, and the contact table."""
+"""The list pane (middle): search as you type, the sort order, and the contact table.
+
+When the table has no rows, an `EmptyState` takes its place and says why, and what to do.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +23,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.services.queries import ListQuery, SortOrder
+from app.ui.empty_state import Emptiness, EmptyState
 from app.ui.field_edit import SearchEdit
 from app.ui.list_model import Column, ContactListModel
 
@@ -55,11 +60,15 @@ class ListPane(QWidget):
 
     Signals:
         current_changed: the id of the contact under the cursor, or None.
-        open_current: Enter was pressed on a contact.
+        import_requested: the empty address book's Import button was clicked.
+        add_requested: the empty address book's "Add a contact" was clicked.
+        open_current: Enter was pressed on a contact, or it was double-clicked (to edit it).
     """
 
     current_changed = Signal(object)
     open_current = Signal()
+    import_requested = Signal()
+    add_requested = Signal()
 
     def __init__(self, model: ContactListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,12 +110,22 @@ class ListPane(QWidget):
         columns.resizeSection(Column.COMPANY, 150)
         columns.resizeSection(Column.PHONE, 130)
         self.table.activated_current.connect(self.open_current.emit)
+        self.table.doubleClicked.connect(lambda _index: self.open_current.emit())
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
         model.loaded.connect(self._show_count)
         model.loaded.connect(self._drop_current_if_gone)
         model.first_rows.connect(self._show_first_rows)
+        self.empty = EmptyState(self)
+        self.empty.import_requested.connect(self.import_requested.emit)
+        self.empty.add_requested.connect(self.add_requested.emit)
+        self.empty.clear_search_requested.connect(self.search.clear)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        model.first_rows.connect(self._show_table_or_empty)
+        model.loaded.connect(self._show_table_or_empty)
         self._remembered: list[int] = []
         self._current_id: int | None = None
         self._fresh = False  # a new search or segment: its first rows show from the top
@@ -116,7 +135,7 @@ class ListPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(self.count)
 
     # Query
@@ -185,6 +204,25 @@ class ListPane(QWidget):
             self.table.scrollToTop()
             return True
         return super().eventFilter(watched, event)
+
+    def emptiness(self) -> Emptiness | None:
+        """Why the list shows no rows (None: it shows some, or they are on their way)."""
+        if self.model.rowCount() > 0:
+            return None
+        query = self.model.query
+        if query.text.strip():
+            return Emptiness.NO_MATCH
+        if dataclasses.replace(query, sort=ListQuery().sort) == ListQuery():
+            return Emptiness.NO_CONTACTS
+        return Emptiness.EMPTY_SEGMENT
+
+    def _show_table_or_empty(self) -> None:
+        kind = self.emptiness()
+        if kind is None:
+            self.stack.setCurrentWidget(self.table)
+            return
+        self.empty.show_kind(kind, self.model.query.text)
+        self.stack.setCurrentWidget(self.empty)
 
     def _show_count(self) -> None:
         n = self.model.rowCount()

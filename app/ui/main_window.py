@@ -25,6 +25,7 @@ from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane
 from app.ui.list_model import ContactListModel
 from app.ui.list_pane import ListPane
+from app.ui.preferences import Preferences
 from app.ui.segment_model import SegmentCounts, SegmentEntry, SegmentModel
 from app.ui.segment_pane import SegmentPane
 from app.ui.smart_segments import SmartSegmentActions
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.smart = SmartSegmentActions(self)
         self.transfer = Transfer(self)
         self.backups = Backups(self)
+        self.preferences = Preferences(self)
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)
         self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z")
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z")
         self.find_action = self._action("&Find", self.focus_search, "Ctrl+F")
+        self.preferences_action = self._action("Pr&eferences…", self.preferences.open, "Ctrl+,")
         self.family_first_action = self._action("Sort names by &last name", self._name_order)
         self.family_first_action.setCheckable(True)
         file_menu = self.menuBar().addMenu("&File")
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         for a in (self.undo_action, self.redo_action, self.find_action):
             edit.addAction(a)
+        edit.addSeparator()
+        edit.addAction(self.preferences_action)
         self.menuBar().addMenu(self.bulk.menu)
         view = self.menuBar().addMenu("&View")
         view.addAction(self.family_first_action)
@@ -137,7 +142,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.segments.chosen.connect(self._segment_chosen)
         self.list.current_changed.connect(self._current_changed)
-        self.list.open_current.connect(self.detail.form.fields["given"].setFocus)
+        self.list.open_current.connect(self.detail.edit)
+        self.list.import_requested.connect(self.transfer.choose_import)
+        self.list.add_requested.connect(self.new_contact)
         self.list.table.customContextMenuRequested.connect(self.bulk.popup)
         self.detail.created.connect(self._created)
         self.detail.stayed.connect(self.list.select_id)

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.field_edit import FieldEdit
+from app.ui.theme import mark_problem
 
 Values = dict[str, str]
 Check = Callable[[Values], str]
 """Says what is wrong with a row's values, or returns ""."""
 CheckRows = Callable[[Sequence[Values]], list[str]]
 """Says what is wrong with each row, given all of them (a label used twice), or "" per row."""
-PROBLEM_STYLE = "color: #c0392b"
 
 
 class ValueRow(QWidget):
@@ -99,7 +99,7 @@ class ValueRow(QWidget):
             buttons.addWidget(b)
         grid.addLayout(buttons, 0, 2)
         self.problem = QLabel(self)
-        self.problem.setStyleSheet(PROBLEM_STYLE)
+        mark_problem(self.problem)
         self.problem.setWordWrap(True)
         self.problem.hide()
         grid.addWidget(self.problem, len(lines), 1)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.domain.contact import Stage
 from app.core.errors import UserFacingError
 from app.core.services.segments import NEEDS_VALUE, Rule, RuleKind, SmartSegment, rules_filter
+from app.ui.theme import mark_problem
 
 _ANY_DAY = date(2000, 1, 1)
 """A day to build rules with when only their validity is asked."""
@@ -91,7 +92,7 @@ class RuleEditor(QDialog):
         self.add_button.clicked.connect(lambda: self.add_rule(Rule(RuleKind.TAG_IS)))
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
-        self.problem.setStyleSheet("color: #c0392b")
+        mark_problem(self.problem)
         self.problem.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self

@@ -24,6 +24,7 @@ from app.core.services.session import (
     open_or_create,
     passphrase_from_env,
 )
+from app.ui.theme import mark_problem
 
 __all__ = [
     "ASK_PASSPHRASE",
@@ -65,7 +66,7 @@ class PassphraseDialog(QDialog):
         self.second = QLineEdit(self)
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #c0392b")
+        mark_problem(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

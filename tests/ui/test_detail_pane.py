@@ -10,10 +10,14 @@ from app.ui.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
 
-def open_contact(qtbot: QtBot, window: MainWindow, contact_id: int) -> None:
+def open_contact(qtbot: QtBot, window: MainWindow, contact_id: int, *, edit: bool = True) -> None:
+    """Choose the contact in the list; then, unless `edit` is False, press its Edit button."""
     assert window.list.select_id(contact_id)
     qtbot.waitUntil(lambda: window.detail.contact_id == contact_id)
     wait_idle(qtbot, window)
+    if edit and not window.detail.editing:
+        qtbot.mouseClick(window.detail.reader.edit_button, Qt.MouseButton.LeftButton)
+        assert window.detail.editing
 
 
 def save(qtbot: QtBot, window: MainWindow) -> None:
