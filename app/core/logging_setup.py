@@ -137,22 +137,34 @@ class TerminalFormatter(logging.Formatter):
         return self.formatMessage(record)
 
 
+class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr handler `configure` installs (a class of its own, to find it again)."""
+
+
 def configure() -> PrivateLogHandler:
     """Send Kith's log to the private file, and warnings (without tracebacks) to stderr.
 
-    Idempotent: a second call returns the handler the first one installed.
+    Idempotent: a second call returns the handler the first one installed, unless the log's
+    place changed since (KITH_LOG_DIR): then the old handlers are replaced, so that a bug is
+    never written to a folder the user was not told about.
     """
     bug_log = logging.getLogger(_BUG_LOGGER)
+    root = logging.getLogger()
+    path = log_path()
     for handler in bug_log.handlers:
         if isinstance(handler, PrivateLogHandler):
-            return handler
-    handler = PrivateLogHandler(log_path())
+            if Path(handler.baseFilename) == path.absolute():
+                return handler
+            for old in [h for h in root.handlers if isinstance(h, PrivateLogHandler | _Terminal)]:
+                root.removeHandler(old)
+            bug_log.removeHandler(handler)
+            handler.close()
+    handler = PrivateLogHandler(path)
     handler.setFormatter(PrivateFormatter())
     handler.setLevel(logging.INFO)
-    terminal = logging.StreamHandler(sys.stderr)
+    terminal = _Terminal(sys.stderr)
     terminal.setFormatter(TerminalFormatter())
     terminal.setLevel(logging.WARNING)
-    root = logging.getLogger()
     root.addHandler(handler)
     root.addHandler(terminal)
     root.setLevel(logging.WARNING)

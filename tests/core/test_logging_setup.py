@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from app.core.logging_setup import describe_exception
+from app.core.logging_setup import describe_exception, log_bug
 
 
 def _raised(exc: BaseException) -> BaseException:
@@ -41,3 +42,15 @@ def test_sqlite_messages_are_kept_without_their_quoted_parts() -> None:
     text = describe_exception(info.value)
     assert "syntax error" in text and "which led to:" in text and "RuntimeError" in text
     assert "Zelda" not in text and "Quux" not in text
+
+
+def test_a_bug_is_logged_where_the_sentence_says_after_the_log_folder_moves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that logged once, then was pointed elsewhere, logs (and says) the new place."""
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        monkeypatch.setenv("KITH_LOG_DIR", str(folder))
+        sentence = log_bug(_raised(ValueError("x")), "a test")
+        assert str(folder) in sentence
+        assert "ValueError" in (folder / "kith.log").read_text(encoding="utf-8")
