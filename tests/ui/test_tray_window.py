@@ -122,8 +122,14 @@ def test_quit_in_the_tray_closes_for_real_asking_about_a_problem_first(
     answer_next_question(qtbot, "Save the rest", seen)
     tray.quit_action.trigger()
     assert not window.isVisible() and quits == [True]
-    stored = service.get(filled[2])
-    assert stored is not None and stored.title == "Last words"
+
+    # The save runs on the application's writer, which outlives the window: quitting the
+    # application (KithApp.quit) waits for it; here the test waits for it to land.
+    def saved() -> bool:
+        stored = service.get(filled[2])
+        return stored is not None and stored.title == "Last words"
+
+    qtbot.waitUntil(saved)
 
 
 def test_no_tray_no_keeping_running(
