@@ -149,7 +149,7 @@ def test_a_running_scan_never_holds_up_an_edit_a_page_or_the_counts(
     assert order == ["scan"]
 
 
-def test_a_long_read_never_holds_up_a_page_of_the_list(
+def test_a_long_read_never_holds_up_a_page_or_a_count(
     qtbot: QtBot, runner: TaskRunner, db: Database, fake: Faker
 ) -> None:
     service = ContactService(db, REGION)
