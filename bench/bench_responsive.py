@@ -6,8 +6,9 @@ action, as a task on the runner), then undoes it (Ctrl+Z). While each runs, a QT
 5 ms on the GUI thread and the gaps between its ticks are kept: the longest gap is the longest
 the event loop stalled (the goal is under 50 ms). Prints, for each: the task's time (submit to
 its ChangeSet published), the time until the panes settled (list and segment counts re-read),
-the longest stall, the 99th percentile gap and the number of gaps over 50 ms. Figures are
-printed, never asserted.
+the longest stall, the 99th percentile gap and the number of gaps over 50 ms; and first the
+same meter for 10 s with no task running, since other programs on the machine stall it too.
+Figures are printed, never asserted.
 
 Run: .venv/bin/python bench/bench_responsive.py [--size 100000] [--keep /tmp/kith-resp.db]
 """
@@ -62,6 +63,29 @@ class StallMeter:
         self._timer.stop()
 
 
+def _gaps(meter: StallMeter) -> str:
+    gaps = sorted(meter.gaps)
+    p99 = statistics.quantiles(gaps, n=100)[-1] if len(gaps) > 1 else gaps[0]
+    over = sum(g > STALL_MS for g in gaps)
+    return (
+        f"longest stall {gaps[-1]:6.1f} ms, p99 gap {p99:5.1f} ms, "
+        f"{over} gaps over {STALL_MS} ms ({len(gaps)} ticks)"
+    )
+
+
+def baseline(window: object, seconds: float) -> None:
+    """The same meter with no task running: what the machine's load alone costs."""
+    from app.ui.main_window import MainWindow  # noqa: PLC0415
+
+    assert isinstance(window, MainWindow)
+    meter = StallMeter()
+    meter.start()
+    end = time.perf_counter() + seconds
+    window.ctx.runner.wait(lambda: time.perf_counter() >= end)
+    meter.stop()
+    print(f"{'idle (baseline)':<22} {seconds:.0f} s with no task; {_gaps(meter)}")
+
+
 def measure(name: str, window: object, act: Callable[[], object]) -> None:
     """Run `act` (which starts a task), then the event loop until the panes settled."""
     from app.ui.main_window import MainWindow  # noqa: PLC0415
@@ -78,12 +102,9 @@ def measure(name: str, window: object, act: Callable[[], object]) -> None:
     runner.wait(lambda: runner.pending == 0 and not window.recount_due)
     settled = time.perf_counter()
     meter.stop()
-    gaps = sorted(meter.gaps)
-    p99 = statistics.quantiles(gaps, n=100)[-1] if len(gaps) > 1 else gaps[0]
     print(
         f"{name:<22} task {(published[0] - start):6.2f} s, panes settled "
-        f"{settled - start:6.2f} s; longest stall {gaps[-1]:6.1f} ms, p99 gap {p99:5.1f} ms, "
-        f"{sum(g > STALL_MS for g in gaps)} gaps over {STALL_MS} ms ({len(gaps)} ticks)"
+        f"{settled - start:6.2f} s; {_gaps(meter)}"
     )
 
 
@@ -111,6 +132,7 @@ def run(path: Path) -> None:
     window.list.table.selectAll()  # Ctrl+A
     count = len(window.bulk.selected_ids())
     print(f"{count:,} contacts selected")
+    baseline(window, 10)
     tag = f"bench-{int(time.time())}"
     measure(f"tag all ({tag})", window, lambda: window.bulk.tag(add=[tag]))
     measure("undo the tag", window, window.undo)

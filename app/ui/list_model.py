@@ -163,7 +163,10 @@ class ContactListModel(QAbstractTableModel):
             if change.segments is None:
                 self.refresh()
             return
-        if len(touched) > LOCAL_LIMIT or not self._complete:
+        if not self._complete:
+            self.set_query(self.query)  # still loading: load again, from the changed store
+            return
+        if len(touched) > LOCAL_LIMIT:
             self.refresh()
             return
         shown = sorted(row for row in map(self.row_of, touched) if row is not None)

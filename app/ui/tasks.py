@@ -6,8 +6,8 @@ work and the database connection outlive a closed window. Work runs on lanes of 
 - `Lane.WRITE`: one thread, the one writer. Every task that writes runs here, so writes never
   race; the card's reads run here too, so that they see the card's own saves in order.
 - `Lane.READ`: two threads for reads (paging the list, counts, exports, scans). The second
-  takes high-priority work, and normal work only while the first runs a scan: a page of the
-  list never waits behind a count or a scan, and counts never wait for a scan to end.
+  takes high-priority work, and short counts only while the first runs long work (a scan, an
+  export): a page of the list never waits behind long work, and counts never wait for it.
 - `Lane.FILES`: one thread for reading files (import previews), apart from the database work.
 
 Within a lane a task with a higher priority starts first (the order of submission breaks ties):
@@ -241,15 +241,17 @@ class TaskRunner(QObject):
         return task
 
     def _second_reader_may_take(self, task: Task) -> bool:
-        """The second reader is kept for what the user waits for (called with the lock held).
+        """The second reader is kept for short work (called with the lock held).
 
-        It also counts segments while the first reader is busy with a scan, so that counts never
-        wait for a scan to end; it never takes a scan itself.
+        It takes what the user waits for, and short counts while the first reader is busy with
+        long work (a scan, or a labelled task such as an export), so that counts never wait for
+        either; it never takes long work itself, so a page of the list never waits long.
         """
         if task.priority is Priority.HIGH:
             return True
-        scanning = any(t.priority is Priority.LOW for t in self._running[Lane.READ])
-        return task.priority is Priority.NORMAL and scanning
+        if task.priority is Priority.LOW or task.label:
+            return False
+        return any(t.priority is Priority.LOW or t.label for t in self._running[Lane.READ])
 
     def _loop(self, lane: Lane, thread_no: int) -> None:
         while True:

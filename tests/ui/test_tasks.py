@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from faker import Faker
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from pytestqt.qtbot import QtBot
 
 from app.core.services.contacts import ChangeSet, ContactService
@@ -93,6 +93,44 @@ def test_closing_the_window_lets_a_running_task_finish_and_its_write_lands(
         reopened.close()
 
 
+def test_quitting_right_after_closing_waits_for_the_write(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, fake: Faker
+) -> None:
+    db = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    settings = QSettings(str(tmp_path / "kith.ini"), QSettings.Format.IniFormat)
+    kith = KithApp(db, settings, region=REGION)
+    kith.open_window().show()
+    qtbot.waitUntil(lambda: kith.runner.pending == 0)
+    started, release = _gate()
+    contacts = kith.ctx.contacts
+    contact = make_contact(fake, 4)
+
+    def add(_control: TaskControl) -> ChangeSet:
+        started.set()
+        assert release.wait(30)
+        return contacts.add(contact)
+
+    scan = kith.runner.submit(_until_cancelled, lane=Lane.READ, priority=Priority.LOW)
+    task = kith.runner.submit(add, label="Add", priority=Priority.NORMAL)
+    qtbot.waitUntil(started.is_set)
+    kith.open_window().close()
+    QTimer.singleShot(200, release.set)  # the write ends while quit() waits for it
+    kith.quit()
+    assert task.state is TaskState.DONE and scan.state is TaskState.CANCELLED
+    reopened = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        assert ContactService(reopened, REGION).count(ListQuery()) == 1
+    finally:
+        reopened.close()
+
+
+def _until_cancelled(control: TaskControl) -> None:
+    n = 0
+    while True:  # a scan that only a cancel stops
+        n += 1
+        control.step(n)
+
+
 def test_an_edit_submitted_behind_low_priority_work_runs_first(
     qtbot: QtBot, runner: TaskRunner, db: Database, fake: Faker
 ) -> None:
@@ -149,7 +187,7 @@ def test_a_running_scan_never_holds_up_an_edit_a_page_or_the_counts(
     assert order == ["scan"]
 
 
-def test_a_long_read_never_holds_up_a_page_of_the_list(
+def test_a_long_read_never_holds_up_a_page_or_a_count(
     qtbot: QtBot, runner: TaskRunner, db: Database, fake: Faker
 ) -> None:
     service = ContactService(db, REGION)
