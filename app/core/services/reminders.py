@@ -27,6 +27,7 @@ from app.core.reminders.model import (
 )
 from app.core.services.contacts import ChangeSet
 from app.core.services.interactions import InteractionService
+from app.core.services.queries import Filter
 from app.core.storage import reminders_repo, settings_repo
 from app.core.storage.database import Database
 
@@ -174,6 +175,13 @@ class ReminderService:
             local_day=self.local_day,
         )
 
+    def due_filter(self, days: int | None = None) -> Filter:
+        """The "Due" segment: contacts with a reminder due within `days` (the setting by
+        default) or overdue, as a condition for a `ListQuery`."""
+        ids = sorted({r.contact_id for r in self.due(days)})
+        # Literal ids, not parameters: SQLite limits parameters, and these are integers.
+        return Filter(f"c.id IN ({','.join(map(str, ids))})" if ids else "0")
+
     def to_notify(self) -> list[Reminder]:
         """Reminders whose time has come and that were never notified.
 
@@ -292,6 +300,12 @@ class ReminderService:
             operation_id=change.operation_id,
             segments=frozenset({DUE_SEGMENT}),
         )
+
+    def move_to(self, from_ids: Sequence[int], into_id: int) -> None:
+        """Give the follow-ups of contacts merged away to the contact they were merged into
+        (a merge calls this; the snoozes and "done" of their dates stay with the old ids)."""
+        with self._db.write() as conn:
+            reminders_repo.move_follow_ups(conn, list(from_ids), into_id)
 
     # Finding one occurrence by its id
 

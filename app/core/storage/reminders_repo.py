@@ -162,6 +162,16 @@ def finish_follow_up(conn: Connection, follow_up_id: int, at: datetime) -> bool:
     return bool(result.rowcount)
 
 
+def move_follow_ups(conn: Connection, from_ids: list[int], into_id: int) -> None:
+    """Give these contacts' follow-ups to another contact."""
+    for chunk in _chunks(from_ids):
+        marks = ",".join("?" * len(chunk))
+        conn.exec_driver_sql(
+            f"UPDATE follow_ups SET contact_id = ? WHERE contact_id IN ({marks})",
+            (into_id, *chunk),
+        )
+
+
 def states(conn: Connection) -> dict[str, State]:
     """Every occurrence that was done or snoozed."""
     rows = conn.exec_driver_sql("SELECT reminder_id, status, until FROM reminder_state")

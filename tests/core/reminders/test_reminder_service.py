@@ -17,6 +17,7 @@ from app.core.errors import UserFacingError
 from app.core.reminders.model import Feb29Rule, ReminderKind, ReminderSettings
 from app.core.services.contacts import ContactService
 from app.core.services.interactions import InteractionService
+from app.core.services.queries import ListQuery
 from app.core.services.reminders import ReminderService
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
@@ -263,3 +264,20 @@ def test_a_database_from_0003_gains_the_reminder_tables(db: Database, db_path: P
         assert len(service.due(1)) == 2
     finally:
         reopened.close()
+
+
+def test_the_due_segment_and_a_merge_keep_follow_ups(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 10, tzinfo=UTC))
+    ann = add(db, clock, "Ann", birthday=PartialDate(None, 5, 3))
+    bo = add(db, clock, "Bo", birthday=PartialDate(None, 9, 3))
+    service = ReminderService(db, clock, UTC)
+    contacts = ContactService(db, "GB", clock=clock)
+    assert contacts.ids(ListQuery(filter=service.due_filter())) == [ann]
+    assert contacts.ids(ListQuery(filter=service.due_filter(0))) == []
+    item, _ = service.follow_up(bo, date(2026, 5, 2), "ring")
+    contacts.delete([bo])  # as a merge takes the duplicate away
+    assert service.due(3) == [r for r in service.due(3) if r.contact_id == ann]
+    service.move_to([bo], ann)
+    moved = [r for r in service.due(3) if r.kind is ReminderKind.FOLLOW_UP]
+    assert [(r.contact_id, r.note) for r in moved] == [(ann, "ring")]
+    assert moved[0].id != item.id
