@@ -44,8 +44,9 @@ DAYS_AHEAD_MAX = 366
 NOTE_MAX = 2000
 DUE_SEGMENT = "due"
 """The segment key of the window's "Due" list."""
-_FORGET_NOTIFIED = timedelta(days=400)
-"""Notifications older than this concern occurrences that can no longer be due."""
+_FORGET = timedelta(days=400)
+"""Notifications, done and snoozed marks older than this concern occurrences that can no
+longer be due (a yearly one is looked for at most 373 days back)."""
 _SETTING_KEYS = (
     settings_repo.REMINDER_TIME,
     settings_repo.REMINDER_DAYS_AHEAD,
@@ -210,7 +211,7 @@ class ReminderService:
         now = self._clock.now()
         with self._db.write() as conn:
             reminders_repo.mark_notified(conn, list(dict.fromkeys(reminder_ids)), now)
-            reminders_repo.forget_notified_before(conn, now - _FORGET_NOTIFIED)
+            reminders_repo.forget_before(conn, now - _FORGET)
 
     def done(
         self, reminder_id: str, log: InteractionKind | None = None, summary: str = ""

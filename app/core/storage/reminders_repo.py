@@ -237,12 +237,20 @@ def notified(conn: Connection, reminder_ids: Collection[str]) -> set[str]:
 
 def mark_notified(conn: Connection, reminder_ids: Iterable[str], at: datetime) -> None:
     """Record that these occurrences were notified at `at`."""
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO reminders_notified (reminder_id, at) VALUES (?, ?)",
-        [(rid, at.isoformat()) for rid in reminder_ids],
-    )
+    rows = [(rid, at.isoformat()) for rid in reminder_ids]
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO reminders_notified (reminder_id, at) VALUES (?, ?)", rows
+        )
 
 
-def forget_notified_before(conn: Connection, before: datetime) -> None:
-    """Drop records of notifications older than any occurrence that can still be due."""
+def forget_before(conn: Connection, before: datetime) -> None:
+    """Drop what concerns occurrences that can no longer be due: notifications, and done or
+    snoozed marks, older than `before` (a keep-in-touch "done" is kept: the cadence counts
+    from it)."""
     conn.exec_driver_sql("DELETE FROM reminders_notified WHERE at < ?", (before.isoformat(),))
+    conn.exec_driver_sql(
+        "DELETE FROM reminder_state WHERE at < ? AND (until IS NULL OR until < ?) "
+        "AND reminder_id NOT LIKE 'keep-in-touch:%'",
+        (before.isoformat(), before.date().isoformat()),
+    )

@@ -281,3 +281,21 @@ def test_the_due_segment_and_a_merge_keep_follow_ups(db: Database) -> None:
     moved = [r for r in service.due(3) if r.kind is ReminderKind.FOLLOW_UP]
     assert [(r.contact_id, r.note) for r in moved] == [(ann, "ring")]
     assert moved[0].id != item.id
+
+
+def test_old_marks_are_forgotten_but_not_a_cadence_done(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 10, tzinfo=UTC))
+    ann = add(db, clock, "Ann", birthday=PartialDate(None, 5, 1))
+    service = ReminderService(db, clock, UTC)
+    service.set_keep_in_touch([ann], 1, Cadence.DAYS)
+    assert len(service.due(1)) == 2
+    for item in service.due(1):
+        service.mark_notified([item.id])
+        service.done(item.id)
+    clock.set(datetime(2027, 6, 10, 10, tzinfo=UTC))  # more than 400 days later
+    service.mark_notified([])
+    with db.read() as conn:
+        left = conn.exec_driver_sql("SELECT reminder_id FROM reminder_state").all()
+        notified = conn.exec_driver_sql("SELECT count(*) FROM reminders_notified").scalar()
+    assert [r[0] for r in left] == [f"keep-in-touch:{ann}:2026-05-02"]
+    assert notified == 0
