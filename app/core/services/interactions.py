@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
@@ -183,7 +184,9 @@ class InteractionService:
             op = journal.begin_operation(conn, "interaction", label, when)
             afters: list[Contact] = []
             for before in found:
-                after = copy.deepcopy(before)
+                # A shallow copy: each change puts new values in, never edits shared ones
+                # (a deep copy of a thousand contacts was half the time of logging for them).
+                after = replace(before)
                 change(after)
                 after.updated_at = when
                 journal.record(conn, op, before, after)
