@@ -63,7 +63,7 @@ class ContactRow(Base):
             "ix_contacts_last_contacted", "last_contacted", sqlite_where=text("deleted_at IS NULL")
         ),
         Index("ix_contacts_deleted", "deleted_at", sqlite_where=text("deleted_at IS NOT NULL")),
-        # For reminders (0004): birthdays and anniversaries, and the contacts with other
+        # For reminders (0005): birthdays and anniversaries, and the contacts with other
         # dates or a keep-in-touch cadence in `data`.
         Index(
             "ix_contacts_days",

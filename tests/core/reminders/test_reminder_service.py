@@ -299,3 +299,21 @@ def test_old_marks_are_forgotten_but_not_a_cadence_done(db: Database) -> None:
         notified = conn.exec_driver_sql("SELECT count(*) FROM reminders_notified").scalar()
     assert [r[0] for r in left] == [f"keep-in-touch:{ann}:2026-05-02"]
     assert notified == 0
+
+
+def test_a_database_at_0004_gains_the_reminder_indexes(db: Database, db_path: Path) -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 10, tzinfo=UTC))
+    ann = add(db, clock, "Ann", birthday=PartialDate(None, 5, 1))
+    with db.write() as conn:  # what the first keeping Kith had: no indexes for reminders
+        conn.exec_driver_sql("DROP INDEX ix_contacts_days")
+        conn.exec_driver_sql("DROP INDEX ix_contacts_reminding")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0004_keeping'")
+    db.close()
+    reopened = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        assert ids(ReminderService(reopened, clock, UTC).due(0)) == [f"birthday:{ann}:2026-05-01"]
+        with reopened.read() as conn:
+            names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert {"ix_contacts_days", "ix_contacts_reminding"} <= names
+    finally:
+        reopened.close()

@@ -26,14 +26,6 @@ STATEMENTS = [
     "CREATE INDEX IF NOT EXISTS ix_reminder_state_contact ON reminder_state (contact_id)",
     """CREATE TABLE IF NOT EXISTS reminders_notified (
         reminder_id VARCHAR NOT NULL, at VARCHAR NOT NULL, PRIMARY KEY (reminder_id))""",
-    # Birthdays and anniversaries in a narrow index (a scan of it reads dates, not whole
-    # rows), and the contacts with other dates or a cadence: a reminder check reads a few
-    # hundred rows at 100,000 contacts, not all. (SQLAlchemy cannot reflect an index on
-    # `substr(birthday, -5)`, so the schema test could not check one.)
-    "CREATE INDEX IF NOT EXISTS ix_contacts_days ON contacts (birthday, anniversary) "
-    "WHERE deleted_at IS NULL AND (birthday IS NOT NULL OR anniversary IS NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS ix_contacts_reminding ON contacts (id) WHERE deleted_at IS NULL "
-    "AND (instr(data, '\"events\":') > 0 OR instr(data, '\"keep_in_touch_every\":') > 0)",
 ]
 
 
@@ -45,7 +37,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop them."""
-    for index in ("ix_contacts_days", "ix_contacts_reminding"):
-        op.execute(f"DROP INDEX IF EXISTS {index}")
     for table in ("reminders_notified", "reminder_state", "follow_ups"):
         op.execute(f"DROP TABLE {table}")
