@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
@@ -181,17 +182,19 @@ class InteractionService:
                 raise UserFacingError(f"No contact with id {min(missing)}.")
             when = self._clock.now()
             op = journal.begin_operation(conn, "interaction", label, when)
-            changed: list[int] = []
+            afters: list[Contact] = []
             for before in found:
-                after: Contact = copy.deepcopy(before)
+                # A shallow copy: each change puts new values in, never edits shared ones
+                # (a deep copy of a thousand contacts was half the time of logging for them).
+                after = replace(before)
                 change(after)
                 after.updated_at = when
-                contacts_repo.replace(conn, after)
                 journal.record(conn, op, before, after)
-                assert after.id is not None
-                changed.append(after.id)
+                afters.append(after)
+            _replace_all(conn, afters)
             segments = self._segments(conn)
-        return ChangeSet(label, changed=tuple(changed), operation_id=op, segments=segments)
+        changed = tuple(c.id for c in afters if c.id is not None)
+        return ChangeSet(label, changed=changed, operation_id=op, segments=segments)
 
     @staticmethod
     def _segments(conn: Connection) -> frozenset[str]:
@@ -229,6 +232,28 @@ class InteractionService:
                 "Shorten it and try again."
             )
         return text
+
+
+def _replace_all(conn: Connection, contacts: list[Contact]) -> None:
+    """Write these contacts over their rows in one batch per import (a meeting logged for a
+    thousand selected contacts is one delete and one insert, not a thousand of each)."""
+    ids = [c.id for c in contacts if c.id is not None]
+    imports: dict[int, int | None] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            f"SELECT id, import_op FROM contacts WHERE id IN ({marks})", tuple(chunk)
+        )
+        # The import that brought a contact in stays its import, as an edit keeps it.
+        imports.update((int(i), None if op is None else int(op)) for i, op in rows)
+    contacts_repo.remove(conn, ids)
+    by_import: dict[int | None, list[Contact]] = {}
+    for contact in contacts:
+        assert contact.id is not None
+        by_import.setdefault(imports.get(contact.id), []).append(contact)
+    for import_op, group in by_import.items():
+        contacts_repo.insert_many(conn, group, import_op)
 
 
 def _find(interactions: list[Interaction], interaction_id: str) -> Interaction:

@@ -27,6 +27,7 @@ from app.core.reminders.model import (
 )
 from app.core.services.contacts import ChangeSet
 from app.core.services.interactions import InteractionService
+from app.core.services.queries import Filter
 from app.core.storage import reminders_repo, settings_repo
 from app.core.storage.database import Database
 
@@ -43,8 +44,9 @@ DAYS_AHEAD_MAX = 366
 NOTE_MAX = 2000
 DUE_SEGMENT = "due"
 """The segment key of the window's "Due" list."""
-_FORGET_NOTIFIED = timedelta(days=400)
-"""Notifications older than this concern occurrences that can no longer be due."""
+_FORGET = timedelta(days=400)
+"""Notifications, done and snoozed marks older than this concern occurrences that can no
+longer be due (a yearly one is looked for at most 373 days back)."""
 _SETTING_KEYS = (
     settings_repo.REMINDER_TIME,
     settings_repo.REMINDER_DAYS_AHEAD,
@@ -174,6 +176,13 @@ class ReminderService:
             local_day=self.local_day,
         )
 
+    def due_filter(self, days: int | None = None) -> Filter:
+        """The "Due" segment: contacts with a reminder due within `days` (the setting by
+        default) or overdue, as a condition for a `ListQuery`."""
+        ids = sorted({r.contact_id for r in self.due(days)})
+        # Literal ids, not parameters: SQLite limits parameters, and these are integers.
+        return Filter(f"c.id IN ({','.join(map(str, ids))})" if ids else "0")
+
     def to_notify(self) -> list[Reminder]:
         """Reminders whose time has come and that were never notified.
 
@@ -202,7 +211,7 @@ class ReminderService:
         now = self._clock.now()
         with self._db.write() as conn:
             reminders_repo.mark_notified(conn, list(dict.fromkeys(reminder_ids)), now)
-            reminders_repo.forget_notified_before(conn, now - _FORGET_NOTIFIED)
+            reminders_repo.forget_before(conn, now - _FORGET)
 
     def done(
         self, reminder_id: str, log: InteractionKind | None = None, summary: str = ""
@@ -292,6 +301,12 @@ class ReminderService:
             operation_id=change.operation_id,
             segments=frozenset({DUE_SEGMENT}),
         )
+
+    def move_to(self, from_ids: Sequence[int], into_id: int) -> None:
+        """Give the follow-ups of contacts merged away to the contact they were merged into
+        (a merge calls this; the snoozes and "done" of their dates stay with the old ids)."""
+        with self._db.write() as conn:
+            reminders_repo.move_follow_ups(conn, list(from_ids), into_id)
 
     # Finding one occurrence by its id
 

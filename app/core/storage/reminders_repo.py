@@ -1,9 +1,9 @@
 """Reminders in the store: who has dated things, follow-ups, done and snoozed occurrences, and
 which occurrences were already notified.
 
-Reading the contacts that reminders concern is one query that leaves out, in SQL, every contact
-whose birthday or anniversary is not near (checked against the month-days of the window), so
-that a check at 100,000 contacts builds only the few that matter.
+Reading the contacts that reminders concern leaves out, in SQL, every contact whose birthday or
+anniversary is not near (checked against the month-days of the window), so that a check at
+100,000 contacts builds only the few hundred that matter.
 """
 
 from __future__ import annotations
@@ -33,6 +33,19 @@ _SUBJECT = (
 )
 
 
+# Each names its partial index (0005): SQLite's own plan walks a wider one and reads every
+# whole row, 1 s at 100,000 contacts instead of 60 ms. The conditions repeat the indexes' own.
+_NEAR_DAYS = (
+    "SELECT id FROM contacts INDEXED BY ix_contacts_days WHERE deleted_at IS NULL "
+    "AND (birthday IS NOT NULL OR anniversary IS NOT NULL) "
+    "AND (substr(birthday, -5) IN ({marks}) OR substr(anniversary, -5) IN ({marks}))"
+)
+_REMINDING = (
+    "SELECT id FROM contacts INDEXED BY ix_contacts_reminding WHERE deleted_at IS NULL "
+    "AND (instr(data, '\"events\":') > 0 OR instr(data, '\"keep_in_touch_every\":') > 0)"
+)
+
+
 def subjects(
     conn: Connection, month_days: Collection[str], also: Collection[int] = ()
 ) -> list[Subject]:
@@ -42,19 +55,21 @@ def subjects(
         conn: the connection.
         month_days: "MM-DD" of every day of the window; a birthday or anniversary on another
             day is left out.
-        also: contacts to read whatever their dates (those with a snoozed occurrence).
+        also: contacts to read whatever their dates (a snoozed occurrence, a follow-up).
     """
     days = sorted(set(month_days))
-    marks = ",".join("?" * len(days)) or "NULL"
-    extra = ",".join("?" * len(also)) or "NULL"
-    sql = (
-        f"{_SUBJECT} AND (substr(c.birthday, -5) IN ({marks}) "
-        f"OR substr(c.anniversary, -5) IN ({marks}) "
-        "OR instr(c.data, '\"events\":') > 0 OR instr(c.data, '\"keep_in_touch_every\":') > 0 "
-        f"OR c.id IN ({extra}))"
-    )
-    rows = conn.exec_driver_sql(sql, (*days, *days, *also)).all()
-    return _subjects(conn, rows)
+    found: set[int] = set(also)
+    if days:
+        marks = ",".join("?" * len(days))
+        near = conn.exec_driver_sql(_NEAR_DAYS.format(marks=marks), (*days, *days))
+        found.update(int(r[0]) for r in near)
+    found.update(int(r[0]) for r in conn.exec_driver_sql(_REMINDING))
+    result: list[Subject] = []
+    for chunk in _chunks(sorted(found)):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(f"{_SUBJECT} AND c.id IN ({marks})", tuple(chunk)).all()
+        result += _subjects(conn, rows)
+    return result
 
 
 def subject(conn: Connection, contact_id: int) -> Subject | None:
@@ -147,6 +162,16 @@ def finish_follow_up(conn: Connection, follow_up_id: int, at: datetime) -> bool:
     return bool(result.rowcount)
 
 
+def move_follow_ups(conn: Connection, from_ids: list[int], into_id: int) -> None:
+    """Give these contacts' follow-ups to another contact."""
+    for chunk in _chunks(from_ids):
+        marks = ",".join("?" * len(chunk))
+        conn.exec_driver_sql(
+            f"UPDATE follow_ups SET contact_id = ? WHERE contact_id IN ({marks})",
+            (into_id, *chunk),
+        )
+
+
 def states(conn: Connection) -> dict[str, State]:
     """Every occurrence that was done or snoozed."""
     rows = conn.exec_driver_sql("SELECT reminder_id, status, until FROM reminder_state")
@@ -212,12 +237,20 @@ def notified(conn: Connection, reminder_ids: Collection[str]) -> set[str]:
 
 def mark_notified(conn: Connection, reminder_ids: Iterable[str], at: datetime) -> None:
     """Record that these occurrences were notified at `at`."""
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO reminders_notified (reminder_id, at) VALUES (?, ?)",
-        [(rid, at.isoformat()) for rid in reminder_ids],
-    )
+    rows = [(rid, at.isoformat()) for rid in reminder_ids]
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO reminders_notified (reminder_id, at) VALUES (?, ?)", rows
+        )
 
 
-def forget_notified_before(conn: Connection, before: datetime) -> None:
-    """Drop records of notifications older than any occurrence that can still be due."""
+def forget_before(conn: Connection, before: datetime) -> None:
+    """Drop what concerns occurrences that can no longer be due: notifications, and done or
+    snoozed marks, older than `before` (a keep-in-touch "done" is kept: the cadence counts
+    from it)."""
     conn.exec_driver_sql("DELETE FROM reminders_notified WHERE at < ?", (before.isoformat(),))
+    conn.exec_driver_sql(
+        "DELETE FROM reminder_state WHERE at < ? AND (until IS NULL OR until < ?) "
+        "AND reminder_id NOT LIKE 'keep-in-touch:%'",
+        (before.isoformat(), before.date().isoformat()),
+    )

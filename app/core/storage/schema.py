@@ -63,6 +63,24 @@ class ContactRow(Base):
             "ix_contacts_last_contacted", "last_contacted", sqlite_where=text("deleted_at IS NULL")
         ),
         Index("ix_contacts_deleted", "deleted_at", sqlite_where=text("deleted_at IS NOT NULL")),
+        # For reminders (0005): birthdays and anniversaries, and the contacts with other
+        # dates or a keep-in-touch cadence in `data`.
+        Index(
+            "ix_contacts_days",
+            "birthday",
+            "anniversary",
+            sqlite_where=text(
+                "deleted_at IS NULL AND (birthday IS NOT NULL OR anniversary IS NOT NULL)"
+            ),
+        ),
+        Index(
+            "ix_contacts_reminding",
+            "id",
+            sqlite_where=text(
+                "deleted_at IS NULL AND (instr(data, '\"events\":') > 0 "
+                "OR instr(data, '\"keep_in_touch_every\":') > 0)"
+            ),
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from app.core.errors import UserFacingError
 from app.core.reminders.model import Feb29Rule, ReminderKind, ReminderSettings
 from app.core.services.contacts import ContactService
 from app.core.services.interactions import InteractionService
+from app.core.services.queries import ListQuery
 from app.core.services.reminders import ReminderService
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
@@ -261,5 +262,58 @@ def test_a_database_from_0003_gains_the_reminder_tables(db: Database, db_path: P
         assert ids(service.to_notify()) == [f"birthday:{ann}:2026-05-01"]
         service.follow_up(ann, date(2026, 5, 2), "call")
         assert len(service.due(1)) == 2
+    finally:
+        reopened.close()
+
+
+def test_the_due_segment_and_a_merge_keep_follow_ups(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 10, tzinfo=UTC))
+    ann = add(db, clock, "Ann", birthday=PartialDate(None, 5, 3))
+    bo = add(db, clock, "Bo", birthday=PartialDate(None, 9, 3))
+    service = ReminderService(db, clock, UTC)
+    contacts = ContactService(db, "GB", clock=clock)
+    assert contacts.ids(ListQuery(filter=service.due_filter())) == [ann]
+    assert contacts.ids(ListQuery(filter=service.due_filter(0))) == []
+    item, _ = service.follow_up(bo, date(2026, 5, 2), "ring")
+    contacts.delete([bo])  # as a merge takes the duplicate away
+    assert service.due(3) == [r for r in service.due(3) if r.contact_id == ann]
+    service.move_to([bo], ann)
+    moved = [r for r in service.due(3) if r.kind is ReminderKind.FOLLOW_UP]
+    assert [(r.contact_id, r.note) for r in moved] == [(ann, "ring")]
+    assert moved[0].id != item.id
+
+
+def test_old_marks_are_forgotten_but_not_a_cadence_done(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 10, tzinfo=UTC))
+    ann = add(db, clock, "Ann", birthday=PartialDate(None, 5, 1))
+    service = ReminderService(db, clock, UTC)
+    service.set_keep_in_touch([ann], 1, Cadence.DAYS)
+    assert len(service.due(1)) == 2
+    for item in service.due(1):
+        service.mark_notified([item.id])
+        service.done(item.id)
+    clock.set(datetime(2027, 6, 10, 10, tzinfo=UTC))  # more than 400 days later
+    service.mark_notified([])
+    with db.read() as conn:
+        left = conn.exec_driver_sql("SELECT reminder_id FROM reminder_state").all()
+        notified = conn.exec_driver_sql("SELECT count(*) FROM reminders_notified").scalar()
+    assert [r[0] for r in left] == [f"keep-in-touch:{ann}:2026-05-02"]
+    assert notified == 0
+
+
+def test_a_database_at_0004_gains_the_reminder_indexes(db: Database, db_path: Path) -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 10, tzinfo=UTC))
+    ann = add(db, clock, "Ann", birthday=PartialDate(None, 5, 1))
+    with db.write() as conn:  # what the first keeping Kith had: no indexes for reminders
+        conn.exec_driver_sql("DROP INDEX ix_contacts_days")
+        conn.exec_driver_sql("DROP INDEX ix_contacts_reminding")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0004_keeping'")
+    db.close()
+    reopened = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        assert ids(ReminderService(reopened, clock, UTC).due(0)) == [f"birthday:{ann}:2026-05-01"]
+        with reopened.read() as conn:
+            names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert {"ix_contacts_days", "ix_contacts_reminding"} <= names
     finally:
         reopened.close()

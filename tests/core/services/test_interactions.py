@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,7 @@ from app.core.domain.contact import Contact, Name, Stage
 from app.core.domain.interaction import InteractionKind
 from app.core.domain.serialise import contact_to_dict
 from app.core.errors import UserFacingError
+from app.core.services import importer
 from app.core.services.contacts import ContactService
 from app.core.services.interactions import InteractionService, parse_kind
 from app.core.services.segments import Rule, RuleKind, SegmentService, SmartSegment
@@ -196,3 +198,25 @@ def test_the_stored_column_is_utc_text(
     assert stored[0] == "2026-03-01T14:30:00+00:00"
     assert json.loads(stored[1])["interactions"][0]["at"] == "2026-03-01T14:30:00+00:00"
     assert date.fromisoformat(stored[0][:10]) == date(2026, 3, 1)
+
+
+def test_contacts_logged_in_bulk_stay_in_their_import(
+    tmp_path: Path, db: Database, contacts: ContactService, interactions: InteractionService
+) -> None:
+    cards = tmp_path / "two.vcf"
+    cards.write_text(
+        "".join(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{n} Lee\r\nN:Lee;{n};;;\r\nEND:VCARD\r\n"
+            for n in ("Ann", "Bo")
+        ),
+        encoding="utf-8",
+    )
+    _, result = importer.run(db, cards, region="GB")
+    imported = ListQuery(import_op=result.operation_id)
+    ids = contacts.ids(imported)
+    added = _add(contacts, "Cy")
+    interactions.log([*ids, added], InteractionKind.MEETING, "Kick-off", NOW - timedelta(hours=1))
+    assert contacts.ids(imported) == ids
+    assert contacts.ids(ListQuery(text="kick")) == []  # a summary is not searched as a name
+    assert contacts.ids(ListQuery(text="Lee")) == ids
+    assert all(len(interactions.timeline(i)) == 1 for i in [*ids, added])
