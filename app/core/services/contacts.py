@@ -28,6 +28,7 @@ from app.core.errors import UserFacingError
 from app.core.services.segment_catalogue import touched_keys
 from app.core.services.segments import SmartSegment, rules_from_json
 from app.core.storage import (
+    bulk_changes,
     bulk_journal,
     contacts_repo,
     journal,
@@ -256,11 +257,11 @@ class ContactService:
         """
         control = control or TaskControl()
         with self._db.write() as conn:
-            unique, missing = bulk_journal.load_ids(conn, ids)
+            unique, missing = bulk_changes.load_ids(conn, ids)
             if missing:
                 raise UserFacingError(f"No contact with id {min(missing)}.")
             if not would_change(conn):
-                bulk_journal.clear_ids(conn)
+                bulk_changes.clear_ids(conn)
                 return ChangeSet(label(0), segments=frozenset()), []
             when = self._clock.now()
             # A check that can only say "maybe" (a tag both removed and added) is confirmed by
@@ -272,13 +273,13 @@ class ContactService:
             if maybe is not None:
                 if not changed:
                     maybe.rollback()
-                    bulk_journal.clear_ids(conn)
+                    bulk_changes.clear_ids(conn)
                     return ChangeSet(label(0), segments=frozenset()), []
                 maybe.commit()
             text = label(len(changed))
             journal.set_label(conn, op, text)
             keys = _keys(conn, bulk_journal.touched(conn, op))
-            bulk_journal.clear_ids(conn)
+            bulk_changes.clear_ids(conn)
         return ChangeSet(text, changed=tuple(changed), operation_id=op, segments=keys), changed
 
     def _set_column(
@@ -290,11 +291,11 @@ class ContactService:
         control: TaskControl | None,
     ) -> tuple[ChangeSet, list[int]]:
         def would_change(conn: Connection) -> bool:
-            return bulk_journal.column_would_change(conn, kind, value)
+            return bulk_changes.column_would_change(conn, kind, value)
 
         def apply(conn: Connection, op: int, at: str, unique: list[int], ctl: TaskControl) -> None:
             written = at if kind == "delete" else value
-            bulk_journal.set_column(
+            bulk_changes.set_column(
                 conn, op, kind=kind, value=written, at=at, ids=unique, control=ctl
             )
 
@@ -346,16 +347,16 @@ class ContactService:
         problems = contact_text_problems(Contact(tags=[*add, *remove]))
         if problems:
             raise UserFacingError(problems[0])
-        plan: bulk_journal.TagPlan | None = None
+        plan: bulk_changes.TagPlan | None = None
 
         def would_change(conn: Connection) -> bool:
             nonlocal plan
-            plan = bulk_journal.plan_tags(conn, add, remove)
-            return bulk_journal.tags_would_change(conn, plan)
+            plan = bulk_changes.plan_tags(conn, add, remove)
+            return bulk_changes.tags_would_change(conn, plan)
 
         def apply(conn: Connection, op: int, at: str, unique: list[int], ctl: TaskControl) -> None:
             assert plan is not None
-            bulk_journal.change_tags(conn, op, plan, at=at, ids=unique, control=ctl)
+            bulk_changes.change_tags(conn, op, plan, at=at, ids=unique, control=ctl)
 
         change, _ = self._bulk(
             ids,
