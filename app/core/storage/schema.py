@@ -175,6 +175,8 @@ class BulkEntryRow(Base):
     before: Mapped[str | None] = mapped_column(String)
     updated_before: Mapped[str] = mapped_column(String, nullable=False)
 
+    __table_args__ = {"sqlite_with_rowid": False}
+
 
 class BulkTagLinkRow(Base):
     """A tag a set-based operation put on a contact (`added` 1) or took off (0), by name.
@@ -192,6 +194,8 @@ class BulkTagLinkRow(Base):
     added: Mapped[int] = mapped_column(Integer, primary_key=True)
     tag: Mapped[str] = mapped_column(String, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class SegmentRow(Base):

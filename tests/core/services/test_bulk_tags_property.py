@@ -46,6 +46,7 @@ def _stored(db: Database) -> tuple[ContactService, list[int]]:
 @example(add=["SS"], remove=[], pick={1})  # "ß" casefolds to "ss": the contact has it already
 @example(add=["vip", "É"], remove=["E\u0301"], pick={0, 4})  # NOCASE folds ASCII only
 @example(add=["ǆ"], remove=["straße"], pick={1, 3})  # a title-case letter; a fold to "ss"
+@example(add=["Straße"], remove=["straße"], pick={1})  # off and on again: no change at all
 def test_bulk_tags_match_the_model_and_undo_exactly(
     db: Database, add: list[str], remove: list[str], pick: set[int]
 ) -> None:

@@ -19,6 +19,8 @@ branch_labels = None
 depends_on = None
 
 # Written out, not imported from schema.py: a migration is what the schema was at its revision.
+# WITHOUT ROWID: the rows are written in key order, once, into one tree (not a table and an
+# index), and read back by operation and contact id range.
 _TABLES = [
     """CREATE TABLE IF NOT EXISTS bulk_operations (
         op_id INTEGER NOT NULL, kind VARCHAR NOT NULL, value VARCHAR, at VARCHAR NOT NULL,
@@ -27,12 +29,12 @@ _TABLES = [
     """CREATE TABLE IF NOT EXISTS bulk_entries (
         op_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, "before" VARCHAR,
         updated_before VARCHAR NOT NULL, PRIMARY KEY (op_id, contact_id),
-        FOREIGN KEY(op_id) REFERENCES operations (id) ON DELETE CASCADE)""",
+        FOREIGN KEY(op_id) REFERENCES operations (id) ON DELETE CASCADE) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS bulk_tag_links (
         op_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, added INTEGER NOT NULL,
         tag VARCHAR NOT NULL, position INTEGER NOT NULL,
         PRIMARY KEY (op_id, contact_id, added, tag),
-        FOREIGN KEY(op_id) REFERENCES operations (id) ON DELETE CASCADE)""",
+        FOREIGN KEY(op_id) REFERENCES operations (id) ON DELETE CASCADE) WITHOUT ROWID""",
 ]
 _CONTACT_FTS = """CREATE VIRTUAL TABLE contact_fts USING fts5(
     name, org, emails, phones, notes,
