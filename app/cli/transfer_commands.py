@@ -14,6 +14,7 @@ from app.core.formats import EXPORT_FORMATS, FORMATS, readable
 from app.core.services import exporter, importer
 from app.core.services.contacts import ContactService
 from app.core.services.queries import ListQuery
+from app.core.services.segment_catalogue import SegmentCatalogue
 from app.core.services.session import Database
 
 
@@ -34,7 +35,11 @@ def register(sub: Any) -> None:
     exp = sub.add_parser("export", help="export contacts as vCard or CSV")
     exp.add_argument("--format", choices=EXPORT_FORMATS, default="vcard")
     exp.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
-    exp.add_argument("--segment", metavar="NAME", help="only the contacts of this tag or segment")
+    exp.add_argument(
+        "--segment", metavar="NAME",
+        help="only this segment's contacts: a tag, or any segment the window shows, by its title "
+        "(\"Favourites\", \"Lead\", \"Invalid phone\", a smart segment) or key (\"stage:lead\")",
+    )  # fmt: skip
     exp.set_defaults(run=run_export)
 
 
@@ -118,15 +123,14 @@ def _print_report(report: dict[str, Any], *, dry_run: bool) -> None:
 
 
 def run_export(db: Database, args: argparse.Namespace) -> int:
-    """Export all contacts, or one tag's, to a file or standard output."""
+    """Export all contacts, or one segment's (any the window shows), to a file or stdout."""
     service = ContactService(db)
-    ids = service.ids(ListQuery(tag=args.segment) if args.segment else ListQuery())
-    if (
-        args.segment
-        and not ids
-        and args.segment.casefold() not in {t.casefold() for t, _ in service.tag_counts()}
-    ):
-        raise UserFacingError(f"There is no tag or segment called {args.segment!r}.")
+    query = ListQuery()
+    if args.segment is not None:
+        found = SegmentCatalogue(db).find(args.segment)
+        assert found.query is not None
+        query = found.query
+    ids = service.ids(query)
     report = exporter.carry_report(db, ids, args.format)
     if report:  # said before anything is written, so that a script can see it in time
         print(f"kith: {report}", file=sys.stderr)

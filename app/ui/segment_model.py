@@ -16,16 +16,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from app.core.domain.contact import Stage
 from app.core.services.contacts import ContactService
 from app.core.services.queries import ListQuery
+from app.core.services.segment_catalogue import list_segments
 from app.core.services.segments import (
-    FAVOURITES,
     Attention,
     SegmentService,
     SmartSegment,
     attention_filter,
-    stage_filter,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -57,42 +55,9 @@ class SegmentEntry:
 def _entries_without_counts(
     tags: Sequence[tuple[str, int]], smart: Sequence[SmartSegment], segments: SegmentService
 ) -> list[SegmentEntry]:
-    out = [
-        SegmentEntry("all", "All contacts", ListQuery()),
-        SegmentEntry("favourites", "Favourites", ListQuery(filter=FAVOURITES)),
-    ]
-    if tags:
-        out.append(SegmentEntry("h:tags", "Tags"))
-        out += [SegmentEntry(f"tag:{name}", name, ListQuery(tag=name)) for name, _ in tags]
-    out.append(SegmentEntry("h:stages", "Stages"))
-    out += [
-        SegmentEntry(f"stage:{s.value}", s.value.capitalize(), ListQuery(filter=stage_filter(s)))
-        for s in Stage
-    ]
-    out.append(SegmentEntry("h:smart", "Smart segments"))
-    for seg in smart:
-        try:
-            query = ListQuery(filter=segments.filter_for(seg))
-        except Exception:
-            continue  # a rule this version cannot read; the editor can still fix it
-        out.append(SegmentEntry(f"smart:{seg.id}", seg.name, query, smart=seg))
-    imports = segments.recent_imports()
-    if imports:
-        out.append(SegmentEntry("h:imports", "Imports"))
-        out += [
-            SegmentEntry(
-                f"import:{i.operation_id}",
-                i.label.removeprefix("Import "),
-                ListQuery(import_op=i.operation_id),
-            )
-            for i in imports
-        ]
-    out.append(SegmentEntry("h:attention", "Needs attention"))
-    out += [
-        SegmentEntry(f"attention:{a.value}", a.value.capitalize(), _attention(a)) for a in Attention
-    ]
-    out.append(SegmentEntry("trash", "Trash", ListQuery(trash=True)))
-    return out
+    # The segments are defined in core (the command line exports the same ones).
+    listed = list_segments([name for name, _ in tags], smart, segments)
+    return [SegmentEntry(s.key, s.title, s.query, smart=s.smart) for s in listed]
 
 
 def _attention(reason: Attention) -> ListQuery:

@@ -243,11 +243,15 @@ MIN_FRAGMENT = 3
 _WORD = re.compile(r"\w+")
 
 
-FTS_INSERT = "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes, tags)"
+FTS_INSERT = "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes)"
 
 
 def fts_row(c: Contact, display_name: str) -> tuple[Any, ...]:
-    """The search index's row for a contact: what a user can read of it, and its pieces."""
+    """The search index's row for a contact: what a user can read of it, and its pieces.
+
+    Not its tags: search finds them through the index of tag names (`contact_fts_tags`), so
+    that tagging many contacts never rewrites their rows here.
+    """
     return (
         c.id,
         f"{display_name} {c.nickname}",
@@ -255,7 +259,6 @@ def fts_row(c: Contact, display_name: str) -> tuple[Any, ...]:
         _fts_emails(c),
         _fts_phones(c),
         c.notes,
-        " ".join(c.tags),
     )
 
 

@@ -2,7 +2,9 @@
 
 Each journal entry holds a contact's state before and after its operation as a JSON snapshot
 (NULL: the contact did not exist). A new contact's `after` is filled only when it is undone,
-which keeps a 100,000-contact import from writing every contact twice.
+which keeps a 100,000-contact import from writing every contact twice. Set-based operations on
+many contacts (tag, stage, delete, restore) keep a compact journal of their own instead
+(`bulk_journal`); undo and redo here hand those to it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from sqlalchemy import Connection
 
 from app.core.domain.contact import Contact
 from app.core.domain.serialise import contact_from_dict, contact_to_dict
-from app.core.storage import contacts_repo
+from app.core.storage import bulk_journal, contacts_repo
+from app.core.storage.bulk_journal import Touched
+from app.core.tasks import TaskControl
 
 CHUNK = 2000
 """Journal rows handled at a time by undo and redo."""
@@ -43,6 +47,7 @@ class Reversal:
     added: list[int] = field(default_factory=list)
     changed: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
+    touched: Touched = field(default_factory=Touched)
 
 
 def _dump(contact: Contact | None) -> str | None:
@@ -67,6 +72,11 @@ def begin_operation(conn: Connection, kind: str, label: str, at: datetime) -> in
     )
     row = conn.exec_driver_sql("SELECT last_insert_rowid()").one()
     return int(row[0])
+
+
+def set_label(conn: Connection, op_id: int, label: str) -> None:
+    """Rename operation `op_id` (its label is known only once it has run)."""
+    conn.exec_driver_sql("UPDATE operations SET label = ? WHERE id = ?", (label, op_id))
 
 
 def record(conn: Connection, op_id: int, before: Contact | None, after: Contact | None) -> None:
@@ -185,6 +195,8 @@ def _remove_created(conn: Connection, op_id: int, result: Reversal) -> None:
     for chunk in _entries(conn, op_id, created=True, descending=True):
         ids = [cid for _, cid, _, _ in chunk]
         current = {c.id: c for c in contacts_repo.get_many(conn, ids)}
+        for contact in current.values():
+            result.touched.note(contact, None)
         # Removed first, so that the snapshots take the pages the contacts free.
         contacts_repo.remove(conn, ids)
         snapshots = [(cid, _dump(current.get(cid))) for cid in ids]
@@ -192,26 +204,42 @@ def _remove_created(conn: Connection, op_id: int, result: Reversal) -> None:
         result.removed += ids
 
 
-def undo(conn: Connection) -> Reversal | None:
+def _from_bulk(op: Operation, change: bulk_journal.BulkChange) -> Reversal:
+    return Reversal(op, change.added, change.changed, change.removed, change.touched)
+
+
+def _note_import(result: Reversal) -> None:
+    if result.operation.kind == "import":
+        result.touched.imports.add(result.operation.id)
+
+
+def undo(conn: Connection, control: TaskControl | None = None) -> Reversal | None:
     """Reverse the last operation that is not undone; None when there is nothing to undo.
 
     Contacts the operation created are snapshotted into their journal rows (so that redo can
     bring them back exactly) and removed a chunk at a time: undoing a million-contact import
     holds one chunk in memory, and the pages freed by each chunk hold the next one's snapshots.
+    A bulk operation is undone set-based, reporting to `control` between chunks.
     """
     op = last_done(conn)
     if op is None:
         return None
+    if bulk_journal.is_bulk(conn, op.id):
+        change = bulk_journal.undo(conn, op.id, control or TaskControl())
+        conn.exec_driver_sql("UPDATE operations SET undone = 1 WHERE id = ?", (op.id,))
+        return _from_bulk(op, change)
     result = Reversal(op)
+    _note_import(result)
     created = conn.exec_driver_sql(
         "SELECT count(*) FROM journal WHERE op_id = ? AND before IS NULL", (op.id,)
     ).scalar()
     with _bulk_index_deletes(conn, int(created or 0)):
         _remove_created(conn, op.id, result)
     for chunk in _entries(conn, op.id, created=False, descending=True):
-        for _, cid, before, _ in chunk:
+        for _, cid, before, after in chunk:
             snapshot = _load(before)
             assert snapshot is not None
+            result.touched.note(_load(after), snapshot)
             contacts_repo.replace(conn, snapshot)
             result.changed.append(cid)
     contacts_repo.delete_unused_tags(conn)
@@ -219,20 +247,28 @@ def undo(conn: Connection) -> Reversal | None:
     return result
 
 
-def redo(conn: Connection) -> Reversal | None:
+def redo(conn: Connection, control: TaskControl | None = None) -> Reversal | None:
     """Apply again the earliest undone operation; None when there is nothing to redo.
 
     Contacts an import created come back as that import's (their `import_op`), so its segment
-    fills again; their snapshots are dropped once they are stored again.
+    fills again; their snapshots are dropped once they are stored again. A bulk operation is
+    applied again set-based, reporting to `control` between chunks.
     """
     op = first_undone(conn)
     if op is None:
         return None
+    if bulk_journal.is_bulk(conn, op.id):
+        change = bulk_journal.redo(conn, op.id, control or TaskControl())
+        conn.exec_driver_sql("UPDATE operations SET undone = 0 WHERE id = ?", (op.id,))
+        return _from_bulk(op, change)
     result = Reversal(op)
+    _note_import(result)
     import_op = op.id if op.kind == "import" else None
     for chunk in _entries(conn, op.id, created=True):
         contacts = [c for c in (_load(after) for _, _, _, after in chunk) if c is not None]
         ids = [c.id for c in contacts if c.id is not None]
+        for contact in contacts:
+            result.touched.note(None, contact)
         # The snapshots go first, so that the contacts take the pages they free.
         _rewrite_created(conn, op.id, [e[0] for e in chunk], [(e[1], None) for e in chunk])
         # Only what is there: deleting an absent id from the contentless search index still
@@ -242,8 +278,9 @@ def redo(conn: Connection) -> Reversal | None:
         contacts_repo.insert_many(conn, contacts, import_op)
         result.added += ids
     for chunk in _entries(conn, op.id, created=False):
-        for _, cid, _, after in chunk:
+        for _, cid, before, after in chunk:
             snapshot = _load(after)
+            result.touched.note(_load(before), snapshot)
             if snapshot is None:
                 contacts_repo.remove(conn, [cid])
                 result.removed.append(cid)

@@ -164,6 +164,58 @@ class JournalRow(Base):
     )
 
 
+class BulkOperationRow(Base):
+    """A set-based operation (tag, stage, delete, restore): what it wrote, for redo.
+
+    `value` is what the operation wrote into the changed column (a stage, the time of a
+    delete; NULL for no stage or a restore), `at` the `updated_at` it gave each contact.
+    """
+
+    __tablename__ = "bulk_operations"
+
+    op_id: Mapped[int] = mapped_column(
+        ForeignKey("operations.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String, nullable=False)
+    value: Mapped[str | None] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String, nullable=False)
+
+
+class BulkEntryRow(Base):
+    """A contact a set-based operation changed: its column's value and `updated_at` before."""
+
+    __tablename__ = "bulk_entries"
+
+    op_id: Mapped[int] = mapped_column(
+        ForeignKey("operations.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    before: Mapped[str | None] = mapped_column(String)
+    updated_before: Mapped[str] = mapped_column(String, nullable=False)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class BulkTagLinkRow(Base):
+    """A tag a set-based operation put on a contact (`added` 1) or took off (0), by name.
+
+    By name, not id: an unused tag is dropped, and undo creates it again with its own spelling.
+    `position` is where the tag stood (or stands) among the contact's tags.
+    """
+
+    __tablename__ = "bulk_tag_links"
+
+    op_id: Mapped[int] = mapped_column(
+        ForeignKey("operations.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    added: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tag: Mapped[str] = mapped_column(String, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
 class SegmentRow(Base):
     """A saved smart segment: a name and its rules (JSON, read by services.segments)."""
 
@@ -225,7 +277,7 @@ class NotifiedRow(Base):
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE contact_fts USING fts5("
-    "name, org, emails, phones, notes, tags, "
+    "name, org, emails, phones, notes, "
     "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3', "
     "content = '', contentless_delete = 1)"
 )
@@ -234,4 +286,28 @@ FTS_DDL = (
 Contentless: nothing reads its columns back (search asks only for rowids), so it keeps no copy
 of the text (a tenth of the file, written again by every import); `contentless_delete` lets a
 contact's row be deleted by rowid all the same.
+
+Tags are not in it: tagging 100,000 contacts would write 100,000 index rows again (about ten
+seconds). Search finds a tag's words in `contact_fts_tags`, an index over the few tag names,
+and its contacts through `contact_tags`.
 """
+
+TAG_FTS_DDL = (
+    "CREATE VIRTUAL TABLE contact_fts_tags USING fts5("
+    "name, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3', "
+    "content = 'tags', content_rowid = 'id')"
+)
+"""The index over tag names (rowid: the tag's id), kept by the triggers below."""
+
+TAG_FTS_TRIGGERS = (
+    "CREATE TRIGGER tags_fts_insert AFTER INSERT ON tags BEGIN "
+    "INSERT INTO contact_fts_tags (rowid, name) VALUES (new.id, new.name); END",
+    "CREATE TRIGGER tags_fts_delete AFTER DELETE ON tags BEGIN "
+    "INSERT INTO contact_fts_tags (contact_fts_tags, rowid, name) "
+    "VALUES ('delete', old.id, old.name); END",
+    "CREATE TRIGGER tags_fts_update AFTER UPDATE ON tags BEGIN "
+    "INSERT INTO contact_fts_tags (contact_fts_tags, rowid, name) "
+    "VALUES ('delete', old.id, old.name); "
+    "INSERT INTO contact_fts_tags (rowid, name) VALUES (new.id, new.name); END",
+)
+"""Tags change rarely and few at a time: triggers keep their index whatever path writes them."""

@@ -97,23 +97,74 @@ def fts_query(text: str) -> str | None:
     words = _TOKEN.findall(fold(text))
     if not words:
         return None
-    query = " ".join(f'"{w}"*' for w in words)
-    if _PHONE_LIKE.match(text):
-        runs = dict.fromkeys(
-            "".join(ch for ch in variant if ch.isdigit())
-            for variant in (text, _TRUNK_ZERO.sub("", text))
+    query = _all_words(words)
+    phones = _phone_query(text)
+    return f"({query}) OR {phones}" if phones else query
+
+
+def _all_words(words: Sequence[str]) -> str:
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _phone_query(text: str) -> str | None:
+    """The FTS5 query for `text` as a run of phone digits, or None if it is not phone-like."""
+    if not _PHONE_LIKE.match(text):
+        return None
+    runs = dict.fromkeys(
+        "".join(ch for ch in variant if ch.isdigit())
+        for variant in (text, _TRUNK_ZERO.sub("", text))
+    )
+    return " OR ".join(f'(phones : "{run}"*)' for run in runs if run)
+
+
+_IN_FTS = "c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)"
+
+
+def _text_match(conn: Connection, text: str, match: str) -> tuple[str, list[object]]:
+    """The condition that `text` matches a contact: each word in its index row or its tags.
+
+    Tags are not in the contact's index row (tagging many contacts would rewrite all their
+    rows): a word that starts a word of some tag name (`contact_fts_tags`, a few rows) also
+    matches the contacts carrying that tag. When no word does, this is one MATCH, as before.
+    """
+    words = list(dict.fromkeys(_TOKEN.findall(fold(text))))
+    tagged: dict[str, list[int]] = {}
+    for word in words:
+        found = conn.exec_driver_sql(
+            "SELECT rowid FROM contact_fts_tags WHERE contact_fts_tags MATCH ?", (f'"{word}"*',)
+        ).all()
+        if found:
+            tagged[word] = [int(r[0]) for r in found]
+    if not tagged:
+        return _IN_FTS, [match]
+    clauses: list[str] = []
+    params: list[object] = []
+    plain = [w for w in words if w not in tagged]
+    if plain:
+        clauses.append(_IN_FTS)
+        params.append(_all_words(plain))
+    for word, tag_ids in tagged.items():
+        marks = ",".join("?" * len(tag_ids))
+        clauses.append(
+            f"({_IN_FTS} OR c.id IN (SELECT contact_id FROM contact_tags "
+            f"WHERE tag_id IN ({marks})))"
         )
-        phones = " OR ".join(f'(phones : "{run}"*)' for run in runs if run)
-        query = f"({query}) OR {phones}"
-    return query
+        params += [f'"{word}"*', *tag_ids]
+    sql = " AND ".join(clauses)
+    phones = _phone_query(text)
+    if phones:
+        sql = f"(({sql}) OR {_IN_FTS})"
+        params.append(phones)
+    return sql, params
 
 
-def _where(query: ListQuery, match: str | None) -> tuple[str, list[object]]:
+def _where(conn: Connection, query: ListQuery, match: str | None) -> tuple[str, list[object]]:
     clauses = ["c.deleted_at IS NOT NULL" if query.trash else "c.deleted_at IS NULL"]
     params: list[object] = []
     if match is not None:
-        clauses.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
-        params.append(match)
+        text_sql, text_params = _text_match(conn, query.text, match)
+        clauses.append(text_sql)
+        params += text_params
     elif query.text.strip():
         clauses.append("0")  # only punctuation: nothing can match it
     if query.tag is not None:
@@ -142,7 +193,7 @@ def _many_matches(conn: Connection, match: str) -> bool:
 def ids(conn: Connection, query: ListQuery, limit: int | None = None) -> list[int]:
     """Ids of the contacts `query` selects, in its order (the first `limit` of them)."""
     match = fts_query(query.text)
-    where, params = _where(query, match)
+    where, params = _where(conn, query, match)
     source = "contacts c"
     index = _ORDER_INDEX.get(query.sort)
     if index and not query.trash and match is not None and _many_matches(conn, match):
@@ -156,7 +207,7 @@ def ids(conn: Connection, query: ListQuery, limit: int | None = None) -> list[in
 
 def count(conn: Connection, query: ListQuery) -> int:
     """How many contacts `query` selects."""
-    where, params = _where(query, fts_query(query.text))
+    where, params = _where(conn, query, fts_query(query.text))
     row = conn.exec_driver_sql(f"SELECT count(*) FROM contacts c WHERE {where}", tuple(params))
     return int(row.one()[0])
 

@@ -96,8 +96,8 @@ def test_an_old_search_index_is_rebuilt_so_a_phone_as_shown_finds_its_contact(
     with db.write() as conn:  # what 0002's Kith indexed: whole numbers and emails only
         conn.exec_driver_sql("INSERT INTO contact_fts (contact_fts) VALUES ('delete-all')")
         conn.exec_driver_sql(
-            "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes, tags) "
-            "VALUES (?, 'Ann Lee', '', 'ann.lee36380@example.org', '442071026676', '', '')",
+            "INSERT INTO contact_fts (rowid, name, org, emails, phones, notes) "
+            "VALUES (?, 'Ann Lee', '', 'ann.lee36380@example.org', '442071026676', '')",
             (ann,),
         )
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
