@@ -130,7 +130,8 @@ db = Database.open(Path(sys.argv[1]), DatabaseKey(passphrase={PASSPHRASE!r}))
 try:
     with db.write() as conn:
         conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS big (x BLOB)")
-        conn.exec_driver_sql("INSERT INTO big VALUES (randomblob(200000))")
+        # Far larger than an empty database (which grows with the schema): always past the limit.
+        conn.exec_driver_sql("INSERT INTO big VALUES (randomblob(4000000))")
 except UserFacingError as exc:
     cause = exc.__cause__
     print(type(exc).__name__, sqlite_code(getattr(cause, "orig", None) or cause))
