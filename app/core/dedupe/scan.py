@@ -1,0 +1,148 @@
+"""The whole-address-book scan, and the comparison of two contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+from dataclasses import dataclass
+
+from app.core.dedupe.blocking import build_blocks, candidate_pairs, decode
+from app.core.dedupe.cluster import cluster
+from app.core.dedupe.levels import Comparison, compare_records
+from app.core.dedupe.model import MATCH_PROBABILITY, MatchModel, default_model, train
+from app.core.dedupe.reasons import reasons
+from app.core.dedupe.record import Record, to_record
+from app.core.domain.contact import Contact
+from app.core.tasks import TaskControl
+
+_CHUNK = 5000
+_MAX_REASONS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Contacts that are probably one person.
+
+    Attributes:
+        ids: the contacts' ids, ascending.
+        score: the mean probability (0-1) that two of them are the same person.
+        reasons: why, in words, strongest first ("same mobile +44 7700 900123").
+    """
+
+    ids: tuple[int, ...]
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How likely two contacts are one person, and why.
+
+    Attributes:
+        score: the probability (0-1) that they are the same person.
+        reasons: the agreements and conflicts, in words.
+        id: the other contact's id, when the match came from a `DuplicateIndex`.
+    """
+
+    score: float
+    reasons: tuple[str, ...]
+    id: int | None = None
+
+    @property
+    def is_match(self) -> bool:
+        """Whether the pair is more likely than not one person."""
+        return self.score >= MATCH_PROBABILITY
+
+
+def compare(a: Contact, b: Contact, model: MatchModel | None = None) -> Match:
+    """How likely `a` and `b` are one person, weighed by `model` (else typical weights)."""
+    ra, rb = to_record(a, -1), to_record(b, -2)
+    c = compare_records(ra, rb)
+    return Match((model or default_model()).probability(c), reasons(ra, rb, c), rb.id)
+
+
+def live_records(contacts: Iterable[Contact]) -> list[Record]:
+    """Records of the contacts not in the trash; one without an id gets its position."""
+    return [to_record(c, i) for i, c in enumerate(contacts) if c.deleted_at is None]
+
+
+def _compare_candidates(
+    records: list[Record], control: TaskControl | None
+) -> tuple[list[int], list[Comparison]]:
+    pairs = candidate_pairs(build_blocks(records).values())
+    _step(control, 15)
+    comparisons: list[Comparison] = []
+    for n, (i, j) in enumerate(decode(pairs)):
+        comparisons.append(compare_records(records[i], records[j]))
+        if n % _CHUNK == 0:
+            _step(control, 15 + 60 * n // max(len(pairs), 1))
+    return pairs, comparisons
+
+
+def learn(records: list[Record], control: TaskControl | None = None) -> MatchModel:
+    """A model learnt from `records` (their candidate pairs and their values' frequencies)."""
+    return train(records, _compare_candidates(records, control)[1])
+
+
+def _step(control: TaskControl | None, done: int) -> None:
+    if control is not None:
+        control.step(done, 100)
+
+
+def scan(
+    contacts: Iterable[Contact],
+    control: TaskControl | None = None,
+    *,
+    min_score: float = MATCH_PROBABILITY,
+) -> list[Group]:
+    """Find the groups of contacts that are probably the same person, best first.
+
+    Contacts in the trash take no part. The model is learnt from these contacts themselves.
+
+    Args:
+        contacts: the address book.
+        control: receives progress (in percent) and can cancel the scan.
+        min_score: the probability from which a pair, and a group's mean, is a match.
+
+    Raises:
+        Cancelled: `control` was cancelled.
+    """
+    records = live_records(contacts)
+    _step(control, 5)
+    pairs, comparisons = _compare_candidates(records, control)
+    model = train(records, comparisons)
+    _step(control, 80)
+    edges: dict[tuple[int, int], float] = {}
+    for (i, j), c in zip(decode(pairs), comparisons, strict=True):
+        p = model.probability(c)
+        if p >= min_score:
+            edges[(i, j)] = p
+    del comparisons
+    _step(control, 90)
+
+    def score(i: int, j: int) -> float:
+        return model.probability(compare_records(records[i], records[j]))
+
+    groups = [
+        _group(records, members, mean, edges) for members, mean in cluster(edges, min_score, score)
+    ]
+    _step(control, 100)
+    return sorted(groups, key=lambda g: (-g.score, g.ids))
+
+
+def _group(
+    records: list[Record], members: list[int], mean: float, edges: dict[tuple[int, int], float]
+) -> Group:
+    links = sorted(
+        ((edges[(x, y)], x, y) for x, y in combinations(members, 2) if (x, y) in edges),
+        reverse=True,
+    )
+    words: dict[str, None] = {}
+    for _, i, j in links:
+        words.update(dict.fromkeys(reasons(records[i], records[j], _cmp(records, i, j))))
+    ids = tuple(sorted(records[x].id for x in members))
+    return Group(ids, round(mean, 4), tuple(words)[:_MAX_REASONS])
+
+
+def _cmp(records: list[Record], i: int, j: int) -> Comparison:
+    return compare_records(records[i], records[j])
