@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.dedupe import DuplicateIndex, scan  # noqa: E402
-from bench.dedupe_gen import generate  # noqa: E402
+from app.core.dedupe import DuplicateIndex, scan
+from bench.dedupe_gen import generate
 
 
 def _rss_mb() -> float:

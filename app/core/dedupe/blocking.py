@@ -1,42 +1,60 @@
 """Candidate blocking: only contacts that share a normalised key are ever compared.
 
 Each record gets a handful of keys (a phone, an email, its user name, its name's words in any
-order, a phonetic key of its names, initial + family name, birthday, organisation + given
-name, street + postcode). Two records are a candidate pair when they share a key. A key that
-too many records share (a switchboard number, "info@", a common name's sound) is skipped: its
-pairs would be quadratic in number and nearly all strangers, and the duplicates among them
-still share some rarer key. That keeps a scan near-linear in the number of contacts.
+order, a phonetic key of its names, the start of its given name with its family name,
+birthday, organisation + given name, street + postcode, postcode + family name's sound). Two
+records are a candidate pair when they share a key. A key that too many records share (a
+switchboard number, a common name's sound) is skipped: its pairs would be quadratic in number
+and nearly all strangers, and the duplicates among them still share some rarer key. That keeps
+a scan near-linear in the number of contacts.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from app.core.dedupe.names import soundex
 from app.core.dedupe.record import GENERIC_LOCALS, Record
 
 BLOCK_LIMIT = 60
-"""A key shared by more records than this makes no pairs."""
+"""A name, birthday or organisation key shared by more records than this makes no pairs."""
+CONTACT_LIMIT = 12
+"""A phone, email or address shared by more records than this (a switchboard, an office
+building, "info@") makes no pairs: it belongs to a place, not a person."""
+_CONTACT_KINDS = frozenset("pela")
 _MIN_LOCAL = 5
+
+
+def limit_of(key: str) -> int:
+    """How many records may share `key` before it stops making pairs."""
+    return CONTACT_LIMIT if key[0] in _CONTACT_KINDS else BLOCK_LIMIT
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_keys(given: str, family: str, groups: frozenset[str]) -> tuple[str, ...]:
+    if not (given and family):
+        full = f"{given} {family}".strip()
+        return (f"n:{full}",) if full else ()
+    keys = {"n:" + " ".join(sorted(f"{given} {family}".split()))}
+    family_sound = soundex(family.replace(" ", ""))
+    for name in groups:
+        low, high = sorted((soundex(name), family_sound))  # either order: swapped names
+        keys.add(f"s:{low}:{high}")
+    # The start of the given name (a typo further on) with the family name.
+    keys.add(f"i:{given[:2]}:{family}")
+    return tuple(keys)
 
 
 def blocking_keys(r: Record) -> set[str]:
     """The keys under which `r` is filed; records sharing one are compared."""
-    keys: set[str] = set()
+    keys = set(_name_keys(r.given, r.family, r.groups))
     keys.update(f"p:{p}" for p in r.phones)
     keys.update(f"e:{e}" for e in r.emails)
     keys.update(f"l:{x}" for x in r.locals if len(x) >= _MIN_LOCAL and x not in GENERIC_LOCALS)
-    if r.given and r.family:
-        keys.add("n:" + " ".join(sorted(f"{r.given} {r.family}".split())))
-        family_sound = soundex(r.family.replace(" ", ""))
-        for name in r.groups:
-            pair = sorted((soundex(name), family_sound))
-            keys.add(f"s:{pair[0]}:{pair[1]}")
-        keys.add(f"i:{r.given[0]}:{r.family}")
-        keys.add(f"i:{r.family[0]}:{r.given}")  # the same, with given and family swapped
-    elif r.full:
-        keys.add("n:" + r.full)
     if r.birthday is not None and r.birthday.year is not None:
         keys.add(f"b:{r.birthday.iso()}")
     if r.org and r.given:
@@ -49,30 +67,35 @@ def blocking_keys(r: Record) -> set[str]:
     return keys
 
 
-def build_blocks(records: Sequence[Record]) -> dict[str, list[int]]:
-    """Every key and the positions (in `records`) of the records filed under it."""
-    blocks: dict[str, list[int]] = defaultdict(list)
+def candidate_pairs(records: Sequence[Record]) -> list[int]:
+    """The distinct pairs of positions (i < j) that share a key not shared too widely.
+
+    Keys are hashed to integers and sorted with numpy, which keeps a million of them in a few
+    megabytes. Pairs come encoded as `i << 32 | j`, sorted.
+    """
+    hashes, owners, limits = array("q"), array("q"), array("q")
     for i, r in enumerate(records):
         for key in blocking_keys(r):
-            blocks[key].append(i)
-    return blocks
-
-
-def candidate_pairs(blocks: Iterable[list[int]], limit: int = BLOCK_LIMIT) -> list[int]:
-    """The distinct pairs (i < j) that share a block of at most `limit` records.
-
-    Pairs come encoded as `i << 32 | j`, sorted, to keep a few million of them small.
-    """
+            hashes.append(hash(key))
+            owners.append(i)
+            limits.append(limit_of(key))
+    if not hashes:
+        return []
+    h = np.frombuffer(hashes, dtype=np.int64)
+    order = np.argsort(h, kind="stable")  # stable: owners stay ascending within a key
+    h = h[order]
+    owner = np.frombuffer(owners, dtype=np.int64)[order]
+    limit = np.frombuffer(limits, dtype=np.int64)[order]
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
+    sizes = np.diff(np.concatenate((starts, [len(h)])))
+    usable = (sizes >= 2) & (sizes <= limit[starts])
     found: set[int] = set()
-    for members in blocks:
-        size = len(members)
-        if size < 2 or size > limit:
-            continue
+    for start, size in zip(starts[usable].tolist(), sizes[usable].tolist(), strict=True):
+        members = owner[start : start + size].tolist()
         for x in range(size):
-            i = members[x]
+            high = members[x] << 32
             for y in range(x + 1, size):
-                j = members[y]
-                found.add(i << 32 | j if i < j else j << 32 | i)
+                found.add(high | members[y])
     return sorted(found)
 
 

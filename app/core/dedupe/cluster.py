@@ -88,7 +88,12 @@ def cluster(
         cache: dict[tuple[int, int], float] = {}
         compare_missing = len(component) <= _COMPARE_ALL_UP_TO
 
-        def pair(x: int, y: int, cache: dict[tuple[int, int], float] = cache) -> float:
+        def pair(
+            x: int,
+            y: int,
+            cache: dict[tuple[int, int], float] = cache,
+            compare_missing: bool = compare_missing,
+        ) -> float:
             key = (x, y) if x < y else (y, x)
             if key in edges:
                 return edges[key]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from app.core.dedupe.blocking import BLOCK_LIMIT, blocking_keys
+from app.core.dedupe.blocking import blocking_keys, limit_of
 from app.core.dedupe.levels import compare_records
 from app.core.dedupe.model import MATCH_PROBABILITY, MatchModel, add_counts, value_counts
 from app.core.dedupe.reasons import reasons
@@ -67,7 +67,7 @@ class DuplicateIndex:
         candidates: set[int] = set()
         for key in blocking_keys(r):
             members = self._blocks.get(key)
-            if members and len(members) < BLOCK_LIMIT:
+            if members and len(members) < limit_of(key):
                 candidates |= members
         candidates.discard(r.id)
         found = []

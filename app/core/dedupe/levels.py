@@ -89,7 +89,9 @@ def _family(a: str, b: str) -> int:
     if sim >= WEAK:
         return 3
     # Double-barrelled names: "smith jones" and "smith" share a surname.
-    return 1 if set(a.split()) & set(b.split()) else 4
+    if (" " in a or " " in b) and set(a.split()) & set(b.split()):
+        return 1
+    return 4
 
 
 def _date_typo(a: PartialDate, b: PartialDate) -> bool:
@@ -159,14 +161,14 @@ def compare_records(a: Record, b: Record) -> Comparison:
 
     phone, phone_value = 0, ""
     if a.phones and b.phones:
-        common = a.phones.keys() & b.phones.keys()
+        common = [p for p in a.phones if p in b.phones]
         phone, phone_value = (1, min(common)) if common else (2, "")
     email, email_value = 0, ""
     if a.emails and b.emails:
-        common_emails = a.emails & b.emails
-        if common_emails:
-            email, email_value = 1, min(common_emails)
-        elif not (a.locals & b.locals):
+        common = [e for e in a.emails if e in b.emails]
+        if common:
+            email, email_value = 1, min(common)
+        elif not any(x in b.locals for x in a.locals):
             # The same user name at another domain is most often built from the same name
             # ("j.smith@"), so it is no evidence beyond the names; it is no conflict either.
             email = 2

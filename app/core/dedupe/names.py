@@ -8,6 +8,7 @@ uses rapidfuzz's Jaro-Winkler similarity on the letters themselves.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.core.domain.normalise import fold
 
@@ -16,13 +17,15 @@ _JOINERS = re.compile(r"['’`.]")
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "herr", "frau", "mme"})
 
 
-def name_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def name_tokens(text: str) -> tuple[str, ...]:
     """`text` folded (lower case, no accents) and cut into words; titles dropped.
 
     Apostrophes and dots join ("O'Brien" is "obrien"), hyphens and other marks separate.
+    Names repeat across an address book, so the answers are cached.
     """
     folded = _JOINERS.sub("", fold(text))
-    return [t for t in _NOT_LETTER.sub(" ", folded).split() if t not in _TITLES]
+    return tuple(t for t in _NOT_LETTER.sub(" ", folded).split() if t not in _TITLES)
 
 
 # Diminutives and the formal names they stand for. A diminutive may stand for several names
@@ -186,6 +189,7 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=1 << 14)
 def given_group(token: str) -> frozenset[str]:
     """The formal names a folded given name may stand for, itself included."""
     return frozenset((token, *_NICKNAMES.get(token, ())))
@@ -205,6 +209,7 @@ def short_form_of(a: str, b: str) -> tuple[str, str] | None:
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
 
 
+@lru_cache(maxsize=1 << 16)
 def soundex(token: str) -> str:
     """American Soundex of a folded word ("smith" and "smyth" give "s530"); "" for none."""
     letters = [c for c in token if "a" <= c <= "z"]
@@ -214,7 +219,7 @@ def soundex(token: str) -> str:
     out = [letters[0]]
     previous = codes[0]
     for ch, code in zip(letters[1:], codes[1:], strict=True):
-        if code != "0" and code != previous:
+        if code not in ("0", previous):
             out.append(code)
         # h and w do not separate two letters with the same code; vowels do.
         if ch not in "hw":

@@ -50,7 +50,9 @@ def reasons(a: Record, b: Record, c: Comparison) -> tuple[str, ...]:
     levels = c.levels
     words: list[str] = []
     if levels[Field.PHONE] == 1:
-        words.append(_phone_words(a.phones[c.shared[Field.PHONE]]))
+        key = c.shared[Field.PHONE]
+        # Quote the number in the form that says most: the one whose E.164 form is known.
+        words.append(_phone_words(max(a.phone(key), b.phone(key), key=lambda p: bool(p.e164))))
     if levels[Field.EMAIL] == 1:
         words.append(f"same email {c.shared[Field.EMAIL]}")
     words.extend(_name_words(a, b, c))
