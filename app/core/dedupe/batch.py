@@ -7,7 +7,6 @@ at once.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,21 +38,11 @@ class Batch:
             np.asarray(rarity, dtype=np.float32).reshape(-1, WIDTH),
         )
 
-
-class BatchBuilder:
-    """Collects compared pairs one at a time, into flat buffers, then hands out a `Batch`."""
-
-    def __init__(self) -> None:
-        self._levels = bytearray()
-        self._rarity = array("f")
-
-    def add(self, levels: tuple[int, ...], rarity: tuple[float, ...]) -> None:
-        """Append one compared pair."""
-        self._levels += bytes(levels)
-        self._rarity.extend(rarity)
-
-    def build(self) -> Batch:
-        """The batch of everything added so far."""
-        levels = np.frombuffer(bytes(self._levels), dtype=np.int8).reshape(-1, WIDTH)
-        rarity = np.frombuffer(self._rarity, dtype=np.float32).reshape(-1, WIDTH).copy()
-        return Batch(levels, rarity)
+    @classmethod
+    def concat(cls, parts: Sequence[Batch]) -> Batch:
+        """One batch of the pairs of several, in order."""
+        if not parts:
+            return cls.of([], [])
+        return cls(
+            np.concatenate([p.levels for p in parts]), np.concatenate([p.rarity for p in parts])
+        )

@@ -12,10 +12,11 @@ a scan near-linear in the number of contacts.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from app.core.dedupe.names import soundex
 from app.core.dedupe.record import GENERIC_LOCALS, Record
@@ -67,7 +68,7 @@ def blocking_keys(r: Record) -> set[str]:
     return keys
 
 
-def candidate_pairs(records: Sequence[Record]) -> list[int]:
+def candidate_pairs(records: Sequence[Record]) -> NDArray[np.int64]:
     """The distinct pairs of positions (i < j) that share a key not shared too widely.
 
     Keys are hashed to integers and sorted with numpy, which keeps a million of them in a few
@@ -80,7 +81,7 @@ def candidate_pairs(records: Sequence[Record]) -> list[int]:
             owners.append(i)
             limits.append(limit_of(key))
     if not hashes:
-        return []
+        return np.zeros(0, dtype=np.int64)
     h = np.frombuffer(hashes, dtype=np.int64)
     order = np.argsort(h, kind="stable")  # stable: owners stay ascending within a key
     h = h[order]
@@ -96,11 +97,11 @@ def candidate_pairs(records: Sequence[Record]) -> list[int]:
             high = members[x] << 32
             for y in range(x + 1, size):
                 found.add(high | members[y])
-    return sorted(found)
+    return np.sort(np.fromiter(found, dtype=np.int64, count=len(found)))
 
 
-def decode(pairs: Iterable[int]) -> Iterator[tuple[int, int]]:
+def decode(pairs: NDArray[np.int64]) -> Iterator[tuple[int, int]]:
     """The (i, j) positions of encoded pairs."""
     mask = (1 << 32) - 1
-    for p in pairs:
+    for p in pairs.tolist():
         yield p >> 32, p & mask

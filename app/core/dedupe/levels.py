@@ -162,12 +162,12 @@ def compare_records(a: Record, b: Record) -> Comparison:
     phone, phone_value = 0, ""
     if a.phones and b.phones:
         common = [p for p in a.phones if p in b.phones]
-        phone, phone_value = (1, min(common)) if common else (2, "")
+        phone, phone_value = (1, common[0]) if common else (2, "")
     email, email_value = 0, ""
     if a.emails and b.emails:
         common = [e for e in a.emails if e in b.emails]
         if common:
-            email, email_value = 1, min(common)
+            email, email_value = 1, common[0]
         elif not any(x in b.locals for x in a.locals):
             # The same user name at another domain is most often built from the same name
             # ("j.smith@"), so it is no evidence beyond the names; it is no conflict either.

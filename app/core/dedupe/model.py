@@ -57,6 +57,7 @@ switchboard): their agreements are not independent of each other, so only the st
 counts (see `log_odds_many`)."""
 _FIELDS = tuple(int(f) for f in Field)
 _GIVEN_DIFFERENT = len(LEVELS[Field.GIVEN])
+_GIVEN_TYPO = LEVELS[Field.GIVEN].index("typo") + 1
 
 
 @dataclass(slots=True)
@@ -131,15 +132,17 @@ class MatchModel:
                 total += np.minimum(w, 0.0)
             else:
                 total += w
-        given_different = levels[:, Field.GIVEN] == _GIVEN_DIFFERENT
+        given = levels[:, Field.GIVEN]
         # Unrelated given names: a shared landline, address or employer is what a partner or a
         # colleague has, so it is no evidence of one person.
-        channel[given_different] = 0.0
-        # Two people of one family name share a landline or an address this often (a
-        # household) without being one person: that, not a random pair, is their baseline.
+        channel[given == _GIVEN_DIFFERENT] = 0.0
+        # Merely similar given names (Gabriel, Gabrielle) of one family name: a household shares
+        # a landline or an address this often without being one person, so that, not a random
+        # pair, is the baseline.
         family = (levels[:, Field.FAMILY] == 1) | (levels[:, Field.FAMILY] == 2)
         cap = -math.log2(self.household)
-        channel = np.where(family & ~given_different, np.minimum(channel, cap), channel)
+        near = (given >= _GIVEN_TYPO) & (given < _GIVEN_DIFFERENT)
+        channel = np.where(family & near, np.minimum(channel, cap), channel)
         return total + channel
 
     def probabilities(self, batch: Batch) -> NDArray[np.float64]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+from numpy.typing import NDArray
 
-from app.core.dedupe.batch import Batch, BatchBuilder
-from app.core.dedupe.blocking import candidate_pairs, decode
+from app.core.dedupe.batch import Batch
+from app.core.dedupe.blocking import candidate_pairs
 from app.core.dedupe.cluster import cluster
-from app.core.dedupe.levels import Comparison, Field, compare_records
+from app.core.dedupe.columns import Columns, compare_many
+from app.core.dedupe.levels import Comparison, compare_records
 from app.core.dedupe.model import MATCH_PROBABILITY, MatchModel, default_model, value_counts
 from app.core.dedupe.reasons import reasons
 from app.core.dedupe.record import Record, to_record
@@ -22,9 +23,8 @@ from app.core.dedupe.training import train
 from app.core.domain.contact import Contact
 from app.core.tasks import TaskControl
 
-_CHUNK = 5000
+_CHUNK = 50_000
 _LOW = (1 << 32) - 1
-_NO_RARITY = (math.nan,) * len(Field)
 _MAX_REASONS = 6
 
 
@@ -90,25 +90,26 @@ def _gc_paused() -> Iterator[None]:
 
 def _compare_candidates(
     records: list[Record], control: TaskControl | None
-) -> tuple[list[int], Batch]:
+) -> tuple[NDArray[np.int64], Batch, Columns]:
     pairs = candidate_pairs(records)
     _step(control, 15)
-    counts, present = value_counts(records)
     frequencies = default_model(len(records))
-    frequencies.counts, frequencies.present = counts, present
-    builder = BatchBuilder()
-    for n, (i, j) in enumerate(decode(pairs)):
-        c = compare_records(records[i], records[j])
-        builder.add(c.levels, frequencies.rarities(c) if any(c.shared) else _NO_RARITY)
-        if n % _CHUNK == 0:
-            _step(control, 15 + 60 * n // max(len(pairs), 1))
-    return pairs, builder.build()
+    frequencies.counts, frequencies.present = value_counts(records)
+    columns = Columns(records, frequencies)
+    _step(control, 25)
+    parts = []
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start : start + _CHUNK]
+        parts.append(compare_many(columns, chunk >> 32, chunk & _LOW))
+        _step(control, 25 + 50 * (start + len(chunk)) // len(pairs))
+    return pairs, Batch.concat(parts), columns
 
 
 def learn(records: list[Record], control: TaskControl | None = None) -> MatchModel:
     """A model learnt from `records` (their candidate pairs and their values' frequencies)."""
     with _gc_paused():
-        return train(records, _compare_candidates(records, control)[1])
+        _, batch, columns = _compare_candidates(records, control)
+        return train(columns, batch)
 
 
 def _step(control: TaskControl | None, done: int) -> None:
@@ -137,15 +138,15 @@ def scan(
     with _gc_paused():
         records = live_records(contacts)
         _step(control, 5)
-        pairs, batch = _compare_candidates(records, control)
-        model = train(records, batch)
+        pairs, batch, columns = _compare_candidates(records, control)
+        model = train(columns, batch)
         _step(control, 80)
         probabilities = model.probabilities(batch)
-        del batch
-        chosen = np.flatnonzero(probabilities >= min_score)
+        del batch, columns
+        chosen = probabilities >= min_score
         edges = {
-            (p >> 32, p & _LOW): float(probabilities[k])
-            for k, p in zip(chosen.tolist(), (pairs[k] for k in chosen.tolist()), strict=True)
+            (p >> 32, p & _LOW): score
+            for p, score in zip(pairs[chosen].tolist(), probabilities[chosen].tolist(), strict=True)
         }
         del pairs
         _step(control, 90)

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from app.core.dedupe.batch import Batch
-from app.core.dedupe.levels import LEVELS, Field, compare_records
+from app.core.dedupe.columns import Columns, compare_many
+from app.core.dedupe.levels import LEVELS, Field
 from app.core.dedupe.model import (
     DEFAULT_M,
     DEFAULT_U,
@@ -22,9 +23,7 @@ from app.core.dedupe.model import (
     HOUSEHOLD,
     MatchModel,
     prior_for,
-    value_counts,
 )
-from app.core.dedupe.record import Record
 
 _U_PSEUDO = 200.0
 _M_PSEUDO = 100.0
@@ -42,44 +41,42 @@ is households and offices (shared phone, address, employer) as much as duplicate
 often a "duplicate" has someone else's name keeps its match class about people."""
 
 
-def _random_u(records: Sequence[Record], rng: random.Random) -> dict[Field, tuple[float, ...]]:
-    n = len(records)
+def _random_u(columns: Columns, rng: random.Random) -> dict[Field, tuple[float, ...]]:
+    n = len(columns.records)
     seen: dict[Field, list[float]] = {f: [0.0] * len(LEVELS[f]) for f in Field}
     if n >= 2:
-        for _ in range(min(_RANDOM_PAIRS, n * (n - 1) // 2)):
-            i, j = rng.randrange(n), rng.randrange(n)
-            if i == j:
-                continue
-            levels = compare_records(records[i], records[j]).levels
-            for f in Field:
-                if levels[f]:
-                    seen[f][levels[f] - 1] += 1
+        draws = min(_RANDOM_PAIRS, n * (n - 1) // 2)
+        i = np.array([rng.randrange(n) for _ in range(draws)], dtype=np.int64)
+        j = np.array([rng.randrange(n) for _ in range(draws)], dtype=np.int64)
+        levels = compare_many(columns, i[i != j], j[i != j]).levels
+        for f in Field:
+            counted = np.bincount(levels[:, f], minlength=len(LEVELS[f]) + 1)
+            seen[f] = [float(x) for x in counted[1:]]
     return {f: _smooth(seen[f], DEFAULT_U[f], _U_PSEUDO) for f in Field}
 
 
-def _household_rate(records: Sequence[Record], rng: random.Random) -> float:
+def _household_rate(columns: Columns, rng: random.Random) -> float:
     """How often two different people of one family name share a phone, email or address.
 
     Pairs are drawn at random among records of the same family name (each pair equally
     likely), and only those with unrelated given names count: they are different people.
     """
     by_family: dict[str, list[int]] = {}
-    for i, r in enumerate(records):
+    for position, r in enumerate(columns.records):
         if r.family:
-            by_family.setdefault(r.family, []).append(i)
+            by_family.setdefault(r.family, []).append(position)
     families = [m for m in by_family.values() if len(m) >= 2]
     if not families:
         return HOUSEHOLD
     weights = [len(m) * (len(m) - 1) for m in families]
-    seen = shared = 0
-    for members in rng.choices(families, weights, k=_RANDOM_PAIRS // 3):
-        i, j = rng.sample(members, 2)
-        levels = compare_records(records[i], records[j]).levels
-        if levels[Field.GIVEN] != len(LEVELS[Field.GIVEN]):
-            continue
-        seen += 1
-        shared += any(levels[f] == 1 for f in (Field.PHONE, Field.EMAIL, Field.ADDRESS))
-    return (shared + HOUSEHOLD * _U_PSEUDO) / (seen + _U_PSEUDO)
+    drawn = [rng.sample(m, 2) for m in rng.choices(families, weights, k=_RANDOM_PAIRS // 3)]
+    i = np.array([d[0] for d in drawn], dtype=np.int64)
+    j = np.array([d[1] for d in drawn], dtype=np.int64)
+    levels = compare_many(columns, i, j).levels
+    different = levels[:, Field.GIVEN] == len(LEVELS[Field.GIVEN])
+    channels = levels[:, [Field.PHONE, Field.EMAIL, Field.ADDRESS]]
+    shared = int(((channels == 1).any(axis=1) & different).sum())
+    return (shared + HOUSEHOLD * _U_PSEUDO) / (int(different.sum()) + _U_PSEUDO)
 
 
 def _smooth(observed: Sequence[float], prior: Sequence[float], weight: float) -> tuple[float, ...]:
@@ -131,23 +128,19 @@ def _em(
     return m, share
 
 
-def train(
-    records: Sequence[Record],
-    batch: Batch,
-    seed: int = 0,
-) -> MatchModel:
+def train(columns: Columns, batch: Batch, seed: int = 0) -> MatchModel:
     """Estimate a model from the user's records and their candidate pairs, compared.
 
     Args:
-        records: every record that takes part (their values give the frequencies).
+        columns: every record that takes part, with the frequencies of their values.
         batch: the candidate pairs that blocking found, compared.
         seed: the random pairs that estimate `u` are drawn with this seed.
     """
-    n = len(records)
-    counts, present = value_counts(records)
+    n = len(columns.records)
+    counts, present = columns.model.counts, columns.model.present
     rng = random.Random(seed)
-    u = _random_u(records, rng)
-    household = _household_rate(records, rng)
+    u = _random_u(columns, rng)
+    household = _household_rate(columns, rng)
     expected = DUPLICATE_SHARE * n
     m = dict(DEFAULT_M)
     if len(batch):
