@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +34,6 @@ def limit_of(key: str) -> int:
     return CONTACT_LIMIT if key[0] in _CONTACT_KINDS else BLOCK_LIMIT
 
 
-@lru_cache(maxsize=1 << 16)
 def _name_keys(given: str, family: str, groups: frozenset[str]) -> tuple[str, ...]:
     if not (given and family):
         full = f"{given} {family}".strip()

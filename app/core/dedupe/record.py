@@ -85,7 +85,6 @@ class Record:
         return self.phone_refs[self.phones.index(key)]
 
 
-@lru_cache(maxsize=1 << 16)
 def _names(
     given_text: str, family_text: str, middle_text: str, display: str, nickname_text: str
 ) -> tuple[str, str, str, str, frozenset[str]]:
@@ -109,7 +108,6 @@ def _names(
     return first, last, " ".join(middle), f"{first} {last}".strip(), groups
 
 
-@lru_cache(maxsize=1 << 14)
 def _address(street: str, extended: str, postcode: str, city: str) -> AddressKey:
     words = [_STREET_WORDS.get(w, w) for w in name_tokens(f"{street} {extended}")]
     return AddressKey(

@@ -50,7 +50,7 @@ class Match:
     Attributes:
         score: the probability (0-1) that they are the same person.
         reasons: the agreements and conflicts, in words.
-        id: the other contact's id, when the match came from a `DuplicateIndex`.
+        id: the other contact's id (`b`'s for `compare`; the indexed one's for a check).
     """
 
     score: float
@@ -67,7 +67,7 @@ def compare(a: Contact, b: Contact, model: MatchModel | None = None) -> Match:
     """How likely `a` and `b` are one person, weighed by `model` (else typical weights)."""
     ra, rb = to_record(a, -1), to_record(b, -2)
     c = compare_records(ra, rb)
-    return Match((model or default_model()).probability(c), reasons(ra, rb, c), rb.id)
+    return Match((model or default_model()).probability(c), reasons(ra, rb, c), b.id)
 
 
 def live_records(contacts: Iterable[Contact]) -> list[Record]:
