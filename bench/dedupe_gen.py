@@ -93,6 +93,16 @@ class _Pools:
         self.common_given = [n for n, _ in Counter(self.male + self.female).most_common(40)]
         self.common_family = [n for n, _ in Counter(self.family).most_common(40)]
         self.domains = ["example.com", "example.org", "example.net", "mail.test", "post.test"]
+        self.taken: set[str] = set()
+
+    def mailbox(self, user: str, domain: str) -> str:
+        """A new address: a provider gives no two people one mailbox (j.smith2@ when taken)."""
+        address, n = f"{user}@{domain}", 1
+        while address in self.taken:
+            n += 1
+            address = f"{user}{n}@{domain}"
+        self.taken.add(address)
+        return address
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -137,7 +147,7 @@ def _person(rng: random.Random, pools: _Pools, n: int) -> Contact:
     if rng.random() < 0.85:
         user = fold(rng.choice([f"{given}.{family}", f"{given[0]}{family}", f"{given}{n % 97}"]))
         user = user.replace(" ", "").replace("'", "")
-        c.emails.append(Email(f"{user}@{rng.choice(pools.domains)}", "home"))
+        c.emails.append(Email(pools.mailbox(user, rng.choice(pools.domains)), "home"))
     if rng.random() < 0.6:
         c.addresses.append(
             Address(
@@ -170,7 +180,7 @@ def _employ(rng: random.Random, pools: _Pools, c: Contact, switchboards: dict[st
     if rng.random() < 0.3:
         user = fold(f"{c.name.given}.{c.name.family}").replace(" ", "")
         domain = fold(org.split()[0]).strip(",.") or "work"
-        c.emails.append(Email(f"{user}@{domain}.test", "work"))
+        c.emails.append(Email(pools.mailbox(user, f"{domain}.test"), "work"))
 
 
 def _partner(rng: random.Random, pools: _Pools, c: Contact, n: int) -> Contact:
