@@ -240,8 +240,72 @@ def _noisy_copy(rng: random.Random, c: Contact) -> Contact:
     return d
 
 
-def generate(count: int, seed: int = 11, duplicate_share: float = 0.05) -> AddressBook:
-    """`count` contacts of which about `duplicate_share` are copies of another, with labels."""
+def _date_typo(rng: random.Random, d: PartialDate) -> PartialDate:
+    for _ in range(20):
+        text = list(d.iso())
+        k = rng.choice([2, 3, 5, 6, 8, 9])
+        text[k] = str(rng.randrange(10))
+        found = PartialDate.try_parse("".join(text))
+        if found and found != d:
+            return found
+    return d
+
+
+def _registry_copy(rng: random.Random, c: Contact) -> Contact:
+    """A copy with the noise of a people register: typos in names, street, postcode, date."""
+    d = Contact(name=replace(c.name), addresses=[replace(a) for a in c.addresses],
+                birthday=c.birthday)  # fmt: skip
+    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        kind = rng.randrange(8)
+        if kind == 0:
+            d.name.family = _typo(rng, d.name.family)
+        elif kind == 1:
+            d.name.given = _typo(rng, d.name.given)
+        elif kind == 2:
+            d.name.given, d.name.family = d.name.family, d.name.given
+        elif kind == 3 and d.birthday and d.birthday.year:
+            d.birthday = _date_typo(rng, d.birthday)
+        elif kind == 4 and d.addresses:
+            a = d.addresses[0]
+            d.addresses[0] = replace(a, street=_typo(rng, a.street))
+        elif kind == 5 and d.addresses:
+            a = d.addresses[0]
+            d.addresses[0] = replace(a, postal_code=_typo(rng, a.postal_code))
+        elif kind == 6:
+            field = rng.choice(("given", "family", "address", "birthday"))
+            if field == "address":
+                d.addresses = []
+            elif field == "birthday":
+                d.birthday = None
+            else:
+                setattr(d.name, field, "")
+        elif kind == 7 and fold(d.name.given) in _DIMINUTIVES:
+            d.name.given = _DIMINUTIVES[fold(d.name.given)]
+    return d
+
+
+def _registry_person(rng: random.Random, pools: _Pools, n: int) -> Contact:
+    c = _person(rng, pools, n)
+    c.phones, c.emails = [], []
+    if not c.addresses and rng.random() < 0.75:
+        c.addresses = _person(rng, pools, n).addresses or c.addresses
+    if c.birthday is None or c.birthday.year is None:
+        c.birthday = PartialDate(
+            rng.randrange(1930, 2005), rng.randrange(1, 13), rng.randrange(1, 29)
+        )
+    return c
+
+
+def generate(
+    count: int, seed: int = 11, duplicate_share: float = 0.05, style: str = "address book"
+) -> AddressBook:
+    """`count` contacts of which about `duplicate_share` are copies of another, with labels.
+
+    `style` "register" makes records like those of public record-linkage benchmarks (FEBRL):
+    names, an address and a date of birth only, copies with typos in all of them.
+    """
+    if style == "register":
+        return _register(count, seed, duplicate_share)
     rng = random.Random(seed)
     pools = _Pools(seed)
     contacts: list[Contact] = []
@@ -264,6 +328,25 @@ def generate(count: int, seed: int = 11, duplicate_share: float = 0.05) -> Addre
     for _ in range(copies):
         person = rng.randrange(len(people))
         contacts.append(_noisy_copy(rng, people[person]))
+        entity.append(person)
+    order = list(range(len(contacts)))
+    rng.shuffle(order)
+    shuffled = [contacts[i] for i in order]
+    for new_id, c in enumerate(shuffled, start=1):
+        c.id = new_id
+    return AddressBook(shuffled, [entity[i] for i in order])
+
+
+def _register(count: int, seed: int, duplicate_share: float) -> AddressBook:
+    rng = random.Random(seed)
+    pools = _Pools(seed)
+    copies = int(count * duplicate_share)
+    people = [_registry_person(rng, pools, n) for n in range(count - copies)]
+    contacts = list(people)
+    entity = list(range(len(people)))
+    for _ in range(copies):
+        person = rng.randrange(len(people))
+        contacts.append(_registry_copy(rng, people[person]))
         entity.append(person)
     order = list(range(len(contacts)))
     rng.shuffle(order)

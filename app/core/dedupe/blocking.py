@@ -54,8 +54,16 @@ def blocking_keys(r: Record) -> set[str]:
     keys.update(f"p:{p}" for p in r.phones)
     keys.update(f"e:{e}" for e in r.emails)
     keys.update(f"l:{x}" for x in r.locals if len(x) >= _MIN_LOCAL and x not in GENERIC_LOCALS)
-    if r.birthday is not None and r.birthday.year is not None:
-        keys.add(f"b:{r.birthday.iso()}")
+    if r.birthday is not None:
+        if r.birthday.year is not None:
+            keys.add(f"b:{r.birthday.iso()}")
+        # Either name with the birth year, or with the day: a typo in the rest of the date,
+        # or in the other name, or the other name missing, still meets its duplicate here.
+        for name in (r.given, r.family):
+            if len(name) > 1:
+                keys.add(f"d:{name}:{r.birthday.month}-{r.birthday.day}")
+                if r.birthday.year is not None:
+                    keys.add(f"y:{name}:{r.birthday.year}")
     if r.org and r.given:
         keys.add(f"o:{r.org}:{r.given}")
     for a in r.addresses:

@@ -19,7 +19,7 @@ from rapidfuzz.fuzz import token_set_ratio
 from rapidfuzz.process import cpdist
 
 from app.core.dedupe.batch import WIDTH, Batch
-from app.core.dedupe.levels import STRONG, WEAK, Field, compare_records
+from app.core.dedupe.levels import STRONG, WEAK, Field, compare_records, lone_name
 from app.core.dedupe.model import MatchModel
 from app.core.dedupe.record import Record
 
@@ -81,6 +81,7 @@ class Columns:
         self.ffirst = np.array([ord(r.family[0]) if r.family else 0 for r in records])
         self.nick = np.array([len(r.groups) > 1 for r in records])
         self.spaced = np.array([" " in r.family or " " in r.given for r in records])
+        self.lone = np.array([lone_name(r) for r in records])
         self.phones = np.array([_slots(r.phones, phones) for r in records], dtype=np.int64)
         self.emails = np.array([_slots(r.emails, emails) for r in records], dtype=np.int64)
         self.locals = np.array([_slots(r.locals, locals_) for r in records], dtype=np.int64)
@@ -171,9 +172,12 @@ def _names(c: Columns, i: IntArray, j: IntArray) -> tuple[IntArray, IntArray, Bo
     family[(fa == 0) | (b_family == 0)] = 0
 
     # One by one: a nickname to look up (given names that differ, one in the nickname table),
-    # or a double-barrelled name whose words may overlap.
-    alone = ((given > 1) & ~swap & (c.nick[i] | c.nick[j])) | (
-        (family == 4) & (c.spaced[i] | c.spaced[j])
+    # a double-barrelled name whose words may overlap, a single name to place.
+    alone = (
+        ((given > 1) & ~swap & (c.nick[i] | c.nick[j]))
+        | ((family == 4) & (c.spaced[i] | c.spaced[j]))
+        | c.lone[i]
+        | c.lone[j]
     )
     return given, family, alone
 

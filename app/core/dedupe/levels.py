@@ -63,6 +63,15 @@ def _jw(a: str, b: str) -> float:
     return JaroWinkler.normalized_similarity(a, b)
 
 
+def _jw_some(a: str, b: str) -> float:
+    return _jw(a, b) if a and b else 0.0
+
+
+def lone_name(r: Record) -> bool:
+    """Whether `r` has a given name or a family name but not both."""
+    return bool(r.given) != bool(r.family)
+
+
 def _given(a: Record, b_given: str, b_groups: frozenset[str]) -> int:
     if not a.given or not b_given:
         return 0
@@ -152,10 +161,15 @@ def compare_records(a: Record, b: Record) -> Comparison:
     if a.given and a.family and b.given and b.family and a.given != b.given:
         straight = _jw(a.given, b.given) + _jw(a.family, b.family)
         crossed = _jw(a.given, b.family) + _jw(a.family, b.given)
-        if crossed > straight and min(_jw(a.given, b.family), _jw(a.family, b.given)) >= WEAK:
-            swapped = True
-            b_given, b_family = b.family, b.given
-            b_groups = frozenset({b_given})
+        swapped = crossed > straight and min(_jw(a.given, b.family), _jw(a.family, b.given)) >= WEAK
+    elif lone_name(a) or lone_name(b):
+        # One side has a single name: is it the other's given name or its family name?
+        straight = _jw_some(a.given, b.given) + _jw_some(a.family, b.family)
+        cross = (_jw_some(a.given, b.family), _jw_some(a.family, b.given))
+        swapped = sum(cross) > straight and max(cross) >= WEAK
+    if swapped:
+        b_given, b_family = b.family, b.given
+        b_groups = frozenset({b_given})
     given = _given(a, b_given, b_groups)
     family = _family(a.family, b_family)
 

@@ -64,9 +64,17 @@ def _initial(c: Contact) -> None:
     c.name.given = c.name.given[:1]
 
 
+def _lone(c: Contact) -> None:
+    c.name.family, c.name.given = "", c.name.family
+
+
+def _swap(c: Contact) -> None:
+    c.name.family, c.name.given = c.name.given, c.name.family
+
+
 _VARIANTS: list[Callable[[Contact], None]] = [
     _street_typo, _second_address, _many_phones, _many_emails, _birthday_shuffle,
-    _double_barrel, _nickname, _org_variant, _postcode_change, _initial,
+    _double_barrel, _nickname, _org_variant, _postcode_change, _initial, _lone, _swap,
 ]  # fmt: skip
 
 
