@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004_dedupe"
 """The newest revision under migrations/versions (a test checks they agree)."""
 
 _SCRIPTS = Path(__file__).with_name("migrations")
