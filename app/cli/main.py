@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from app.cli import contact_commands, store_commands, transfer_commands
+from app.cli import contact_commands, dedupe_commands, store_commands, transfer_commands
 from app.core import logging_setup
 from app.core.errors import UserFacingError, os_error_sentence
 from app.core.paths import database_path
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     contact_commands.register(sub)
     store_commands.register(sub)
     transfer_commands.register(sub)
+    dedupe_commands.register(sub)
     return parser
 
 
