@@ -9,6 +9,7 @@ offer to scan again.
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -44,6 +45,8 @@ from app.ui.context import AppContext
 from app.ui.merge_dialog import MergeDialog
 
 T = TypeVar("T")
+PROGRESS_EVERY_S = 0.05
+"""The scan's progress reaches the window at most this often."""
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -234,7 +237,16 @@ class DuplicatesView(QWidget):
         """Look for duplicates in the background (progress shown; Cancel stops it)."""
         if self._control is not None:
             return
-        control = TaskControl(on_progress=self._progressed.emit)
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            # On the scan's thread: only some steps cross to the window, or they would queue up.
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY_S or (total and done >= total):
+                last[0] = now
+                self._progressed.emit(done, total)
+
+        control = TaskControl(on_progress=report)
         self._control = control
         self._scanning(True)
         self.status.setText("Looking for duplicates…")
