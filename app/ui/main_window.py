@@ -23,6 +23,7 @@ from app.ui.backups import Backups
 from app.ui.bulk_actions import BulkActions
 from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane
+from app.ui.duplicates_view import build_duplicates_view
 from app.ui.list_model import ContactListModel
 from app.ui.list_pane import ListPane
 from app.ui.segment_model import SegmentEntry, SegmentModel, build_entries
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.smart = SmartSegmentActions(self)
         self.transfer = Transfer(self)
         self.backups = Backups(self)
+        self.duplicates = build_duplicates_view(ctx, self)
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)
         self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
@@ -119,6 +121,9 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.family_first_action)
         view.addAction(self.smart.new_action)
+        view.addAction(
+            self._action("Review &duplicates…", self.duplicates.open_review, "Ctrl+Shift+D")
+        )
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -290,6 +295,7 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         self.transfer.cancel()
+        self.duplicates.cancel()
         self.ctx.background.shutdown(cancel_waiting=True)
         self.ctx.reader.shutdown(cancel_waiting=True)
         self._finish_writes()
