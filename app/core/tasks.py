@@ -51,4 +51,3 @@ class TaskControl:
             self.on_progress(done, total)
         if self._cancelled.is_set():
             raise Cancelled
-

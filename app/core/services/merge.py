@@ -120,13 +120,16 @@ class MergeService:
             label = _label(conn, groups, survivors)
             op = journal.begin_operation(conn, "merge", label, when)
             jobs = list(zip(groups, survivors, choices, strict=True))
-            for start in range(0, len(jobs), STEP):
-                control.step(start, len(jobs))
-                plans = _plans(conn, jobs[start : start + STEP])
-                _apply(conn, op, plans, when)
-                for plan in plans:
-                    changed.append(plan.survivor_id)
-                    removed += plan.absorbed_ids
+            # Many contacts leave and come back to the search index: it merges its segments
+            # once at the end, not after every chunk (as undo does for a large operation).
+            with journal.bulk_index_changes(conn, len(seen)):
+                for start in range(0, len(jobs), STEP):
+                    control.step(start, len(jobs))
+                    plans = _plans(conn, jobs[start : start + STEP])
+                    _apply(conn, op, plans, when)
+                    for plan in plans:
+                        changed.append(plan.survivor_id)
+                        removed += plan.absorbed_ids
             contacts_repo.delete_unused_tags(conn)  # once: it reads every tag link
             control.step(len(groups), len(groups))
         # Which segments a merge touches depends on every field of every contact (tags,

@@ -157,7 +157,7 @@ def _rewrite_created(
 
 
 @contextlib.contextmanager
-def _bulk_index_deletes(conn: Connection, removing: int) -> Iterator[None]:
+def bulk_index_changes(conn: Connection, removing: int) -> Iterator[None]:
     """Spare the search index from merging its segments after every one of many deletes.
 
     With automerge on, each delete from the contentless index cost about 250 us (a
@@ -206,7 +206,7 @@ def undo(conn: Connection) -> Reversal | None:
     created = conn.exec_driver_sql(
         "SELECT count(*) FROM journal WHERE op_id = ? AND before IS NULL", (op.id,)
     ).scalar()
-    with _bulk_index_deletes(conn, int(created or 0)):
+    with bulk_index_changes(conn, int(created or 0)):
         _remove_created(conn, op.id, result)
     for chunk in _entries(conn, op.id, created=False, descending=True):
         for _, cid, before, _ in chunk:

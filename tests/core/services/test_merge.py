@@ -194,3 +194,17 @@ def test_the_photo_type_follows_the_chosen_photo() -> None:
     b = Contact(id=2, name=Name(given="A"), photo=b"jpg", photo_mime="image/jpeg")
     merged = MergePlan.default([a, b]).choose("photo", 2).result()
     assert (merged.photo, merged.photo_mime) == (b"jpg", "image/jpeg")
+
+
+def test_the_result_shares_nothing_that_changes_with_the_contacts_merged() -> None:
+    a, b = _bob(), _robert()
+    a.id, b.id = 1, 2
+    before = (repr(a), repr(b))
+    merged = MergePlan.default([a, b]).choose("name", 2).result()
+    merged.name.given = "Changed"
+    merged.emails[0].value = "changed@example.org"
+    merged.addresses[0].street = "changed"
+    merged.tags.append("changed")
+    merged.custom["changed"] = "yes"
+    merged.events[0].label = "changed"
+    assert (repr(a), repr(b)) == before
