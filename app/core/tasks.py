@@ -51,3 +51,4 @@ class TaskControl:
             self.on_progress(done, total)
         if self._cancelled.is_set():
             raise Cancelled
+
