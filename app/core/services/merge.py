@@ -190,12 +190,13 @@ def _apply(conn: Connection, op: int, plans: Sequence[MergePlan], when: datetime
     A chunk of merges at a time, a few statements each: a bulk merge of thousands of groups
     spent most of its time on per-contact statements.
     """
-    survivors = [p.survivor_id for p in plans]
-    marks = ",".join("?" * len(survivors))
-    # A survivor stays in the import that brought it in, so that import's segment keeps it.
+    every = [i for p in plans for i in p.ids]
+    marks = ",".join("?" * len(every))
+    # A survivor stays in the import that brought it in, so that import's segment keeps it;
+    # the journal keeps the others' imports, so that undo puts them back in their segments.
     import_ops: dict[int, int | None] = dict(
         conn.exec_driver_sql(
-            f"SELECT id, import_op FROM contacts WHERE id IN ({marks})", tuple(survivors)
+            f"SELECT id, import_op FROM contacts WHERE id IN ({marks})", tuple(every)
         ).all()
     )
     by_import: dict[int | None, list[Contact]] = {}
@@ -203,11 +204,12 @@ def _apply(conn: Connection, op: int, plans: Sequence[MergePlan], when: datetime
         merged = plan.result()
         merged.updated_at = when
         for absorbed_id in plan.absorbed_ids:
-            journal.record(conn, op, plan.contact(absorbed_id), None)
+            absorbed = plan.contact(absorbed_id)
+            journal.record(conn, op, absorbed, None, import_op=import_ops.get(absorbed_id))
         journal.record(conn, op, plan.contact(plan.survivor_id), merged)
         by_import.setdefault(import_ops.get(plan.survivor_id), []).append(merged)
     # All removed before any survivor is written again: a UID moves with its contact only.
-    contacts_repo.remove(conn, [i for p in plans for i in p.ids])
+    contacts_repo.remove(conn, every)
     for import_op, merged_contacts in by_import.items():
         contacts_repo.insert_many(conn, merged_contacts, import_op)
 

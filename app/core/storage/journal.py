@@ -21,6 +21,8 @@ from app.core.storage import contacts_repo
 
 CHUNK = 2000
 """Journal rows handled at a time by undo and redo."""
+_IMPORT_OP = "import_op"
+"""The key a removed contact's snapshot keeps its import under (not a field of Contact)."""
 _FTS_AUTOMERGE = 4
 """FTS5's default `automerge`, put back after a bulk delete."""
 
@@ -45,10 +47,13 @@ class Reversal:
     removed: list[int] = field(default_factory=list)
 
 
-def _dump(contact: Contact | None) -> str | None:
+def _dump(contact: Contact | None, import_op: int | None = None) -> str | None:
     if contact is None:
         return None
-    return json.dumps(contact_to_dict(contact), ensure_ascii=False, separators=(",", ":"))
+    data = contact_to_dict(contact)
+    if import_op is not None:
+        data[_IMPORT_OP] = import_op
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _load(text: str | None) -> Contact | None:
@@ -69,13 +74,24 @@ def begin_operation(conn: Connection, kind: str, label: str, at: datetime) -> in
     return int(row[0])
 
 
-def record(conn: Connection, op_id: int, before: Contact | None, after: Contact | None) -> None:
-    """Record one contact's change within operation `op_id`."""
+def record(
+    conn: Connection,
+    op_id: int,
+    before: Contact | None,
+    after: Contact | None,
+    *,
+    import_op: int | None = None,
+) -> None:
+    """Record one contact's change within operation `op_id`.
+
+    `import_op` is the import that brought in a contact the operation removes (a merge), so
+    that undo puts it back into that import's segment.
+    """
     subject = after or before
     assert subject is not None and subject.id is not None
     conn.exec_driver_sql(
         "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, ?, ?)",
-        (op_id, subject.id, _dump(before), _dump(after)),
+        (op_id, subject.id, _dump(before, import_op), _dump(after)),
     )
 
 
@@ -213,6 +229,11 @@ def undo(conn: Connection) -> Reversal | None:
             snapshot = _load(before)
             assert snapshot is not None
             contacts_repo.replace(conn, snapshot)
+            if before and f'"{_IMPORT_OP}":' in before:  # rarely: only removed contacts have it
+                conn.exec_driver_sql(
+                    "UPDATE contacts SET import_op = ? WHERE id = ?",
+                    (json.loads(before).get(_IMPORT_OP), cid),
+                )
             result.changed.append(cid)
     contacts_repo.delete_unused_tags(conn)
     conn.exec_driver_sql("UPDATE operations SET undone = 1 WHERE id = ?", (op.id,))

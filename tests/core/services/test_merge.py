@@ -13,6 +13,7 @@ from app.core.domain.contact import Address, Contact, Email, Event, Name, Phone,
 from app.core.domain.dates import PartialDate
 from app.core.domain.merge import SINGLE_FIELDS, MergePlan
 from app.core.errors import UserFacingError
+from app.core.services import importer
 from app.core.services.contacts import ContactService
 from app.core.services.merge import MergeService
 from app.core.storage.database import Database
@@ -20,6 +21,7 @@ from app.core.storage.engine import DatabaseKey
 from app.core.storage.search import ListQuery
 from app.core.tasks import Cancelled, TaskControl
 from tests.conftest import PASSPHRASE, make_contact
+from tests.integration.store_helpers import write_vcards
 
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
 
@@ -208,3 +210,23 @@ def test_the_result_shares_nothing_that_changes_with_the_contacts_merged() -> No
     merged.custom["changed"] = "yes"
     merged.events[0].label = "changed"
     assert (repr(a), repr(b)) == before
+
+
+def test_merged_contacts_stay_in_their_import_segments_through_undo_and_redo(
+    db: Database, tmp_path: Path
+) -> None:
+    cards = tmp_path / "cards.vcf"
+    write_vcards(cards, 4)
+    _, first = importer.run(db, cards, region="GB")
+    _, second = importer.run(db, cards, region="GB", on_match=importer.OnMatch.CREATE)
+    assert first.operation_id is not None and second.operation_id is not None
+    one, two = ListQuery(import_op=first.operation_id), ListQuery(import_op=second.operation_id)
+    service = ContactService(db, "GB", CLOCK)
+    a, b = service.ids(one)[0], service.ids(two)[0]
+    MergeService(db, CLOCK).merge([a, b])
+    assert a in service.ids(one) and b not in service.ids(two)  # the survivor keeps its import
+    service.undo()
+    assert a in service.ids(one) and b in service.ids(two)  # and the other is back in its own
+    service.redo()
+    service.undo()
+    assert b in service.ids(two)
