@@ -121,9 +121,9 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.family_first_action)
         view.addAction(self.smart.new_action)
-        view.addAction(
-            self._action("Review &duplicates…", self.duplicates.open_review, "Ctrl+Shift+D")
-        )
+        review = self._action("Review &duplicates…", self.duplicates.open_review, "Ctrl+Shift+D")
+        review.setObjectName("review-duplicates")
+        view.addAction(review)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
