@@ -192,7 +192,8 @@ class MergeDialog(QDialog):
         group = QButtonGroup(self)
         group.setObjectName(name)
         for column, contact in enumerate(contacts, start=1):
-            button = QRadioButton(value_text(getattr(contact, name)))
+            # "&" would underline the next letter as a shortcut: "Smith & Co" must show as is.
+            button = QRadioButton(value_text(getattr(contact, name)).replace("&", "&&"))
             button.setObjectName(f"{name}-{contact.id}")
             button.setChecked(self._plan.choices.get(name) == contact.id)
             group.addButton(button, int(contact.id or 0))

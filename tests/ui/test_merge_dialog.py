@@ -69,6 +69,8 @@ def test_columns_choices_and_the_union_are_shown(qtbot: QtBot, db: Database) -> 
     assert (
         _radio(dialog, f"org-{bob}").text() == EMPTY and _radio(dialog, f"org-{robert}").isChecked()
     )
+    assert _radio(dialog, f"org-{robert}").text() == "Smith && Co"  # "&" is not a shortcut
+    assert dialog.result_labels["org"].text() == "Smith & Co"
     assert "nickname" not in dialog.field_groups  # nobody has one: no row
     assert dialog.result_labels["emails"].text() == "bob@example.org (work)\nrob@home.example"
     assert dialog.result_labels["birthday"].text() == "--02-29"
