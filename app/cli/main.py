@@ -69,6 +69,11 @@ COMMAND_MODULES: tuple[CommandModule, ...] = (
         "snooze": "hide a reminder until a later day",
         "keep-in-touch": "be reminded when no contact is this old",
     }),
+    CommandModule("app.cli.dedupe_commands", {
+        "dedupe": "list groups of likely duplicates, best first",
+        "merge": "merge contacts into one (undo with `kith undo`)",
+        "not-duplicates": "remember that contacts are different people (dedupe skips them)",
+    }),
 )  # fmt: skip
 """Every command module; `kith --help` lists their commands in this order."""
 

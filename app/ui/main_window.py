@@ -23,6 +23,7 @@ from app.ui.backups import Backups
 from app.ui.bulk_actions import BulkActions
 from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane
+from app.ui.duplicates_view import build_duplicates_view
 from app.ui.list_model import ContactListModel
 from app.ui.list_pane import ListPane
 from app.ui.preferences import Preferences
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.transfer = Transfer(self)
         self.backups = Backups(self)
         self.preferences = Preferences(self)
+        self.duplicates = build_duplicates_view(ctx, self)
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)
         self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
@@ -130,6 +132,9 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.family_first_action)
         view.addAction(self.smart.new_action)
+        review = self._action("Review &duplicates…", self.duplicates.open_review, "Ctrl+Shift+D")
+        review.setObjectName("review-duplicates")
+        view.addAction(review)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -332,6 +337,7 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         self.transfer.cancel()
+        self.duplicates.cancel()
         super().closeEvent(event)
 
 

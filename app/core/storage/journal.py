@@ -25,6 +25,8 @@ from app.core.tasks import TaskControl
 
 CHUNK = 2000
 """Journal rows handled at a time by undo and redo."""
+_IMPORT_OP = "import_op"
+"""The key a removed contact's snapshot keeps its import under (not a field of Contact)."""
 _FTS_AUTOMERGE = 4
 """FTS5's default `automerge`, put back after a bulk delete."""
 
@@ -50,10 +52,13 @@ class Reversal:
     touched: Touched = field(default_factory=Touched)
 
 
-def _dump(contact: Contact | None) -> str | None:
+def _dump(contact: Contact | None, import_op: int | None = None) -> str | None:
     if contact is None:
         return None
-    return json.dumps(contact_to_dict(contact), ensure_ascii=False, separators=(",", ":"))
+    data = contact_to_dict(contact)
+    if import_op is not None:
+        data[_IMPORT_OP] = import_op
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _load(text: str | None) -> Contact | None:
@@ -79,13 +84,24 @@ def set_label(conn: Connection, op_id: int, label: str) -> None:
     conn.exec_driver_sql("UPDATE operations SET label = ? WHERE id = ?", (label, op_id))
 
 
-def record(conn: Connection, op_id: int, before: Contact | None, after: Contact | None) -> None:
-    """Record one contact's change within operation `op_id`."""
+def record(
+    conn: Connection,
+    op_id: int,
+    before: Contact | None,
+    after: Contact | None,
+    *,
+    import_op: int | None = None,
+) -> None:
+    """Record one contact's change within operation `op_id`.
+
+    `import_op` is the import that brought in a contact the operation removes (a merge), so
+    that undo puts it back into that import's segment.
+    """
     subject = after or before
     assert subject is not None and subject.id is not None
     conn.exec_driver_sql(
         "INSERT INTO journal (op_id, contact_id, before, after) VALUES (?, ?, ?, ?)",
-        (op_id, subject.id, _dump(before), _dump(after)),
+        (op_id, subject.id, _dump(before, import_op), _dump(after)),
     )
 
 
@@ -167,7 +183,7 @@ def _rewrite_created(
 
 
 @contextlib.contextmanager
-def _bulk_index_deletes(conn: Connection, removing: int) -> Iterator[None]:
+def bulk_index_changes(conn: Connection, removing: int) -> Iterator[None]:
     """Spare the search index from merging its segments after every one of many deletes.
 
     With automerge on, each delete from the contentless index cost about 250 us (a
@@ -233,7 +249,7 @@ def undo(conn: Connection, control: TaskControl | None = None) -> Reversal | Non
     created = conn.exec_driver_sql(
         "SELECT count(*) FROM journal WHERE op_id = ? AND before IS NULL", (op.id,)
     ).scalar()
-    with _bulk_index_deletes(conn, int(created or 0)):
+    with bulk_index_changes(conn, int(created or 0)):
         _remove_created(conn, op.id, result)
     for chunk in _entries(conn, op.id, created=False, descending=True):
         for _, cid, before, after in chunk:
@@ -241,6 +257,11 @@ def undo(conn: Connection, control: TaskControl | None = None) -> Reversal | Non
             assert snapshot is not None
             result.touched.note(_load(after), snapshot)
             contacts_repo.replace(conn, snapshot)
+            if before and f'"{_IMPORT_OP}":' in before:  # rarely: only removed contacts have it
+                conn.exec_driver_sql(
+                    "UPDATE contacts SET import_op = ? WHERE id = ?",
+                    (json.loads(before).get(_IMPORT_OP), cid),
+                )
             result.changed.append(cid)
     contacts_repo.delete_unused_tags(conn)
     conn.exec_driver_sql("UPDATE operations SET undone = 1 WHERE id = ?", (op.id,))

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0006_bulk"
+SCHEMA_HEAD = "0007_not_duplicates"
 """The newest revision under migrations/versions (a test checks they agree)."""
 
 _SCRIPTS = Path(__file__).with_name("migrations")

@@ -227,6 +227,22 @@ class SegmentRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+class NotDuplicatesRow(Base):
+    """A pair of contacts the user said are not duplicates (`low` < `high`).
+
+    `decision_id` groups the pairs of one "Not duplicates" decision, which is forgotten whole.
+    """
+
+    __tablename__ = "not_duplicates"
+
+    low: Mapped[int] = mapped_column(Integer, primary_key=True)
+    high: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[str] = mapped_column(String, nullable=False)
+
+    __table_args__ = (Index("ix_not_duplicates_decision", "decision_id"),)
+
+
 class SettingRow(Base):
     """A user setting stored with the data (e.g. the default phone region)."""
 

@@ -1,0 +1,183 @@
+"""Finding duplicates to review, and the user's "Not duplicates" decisions.
+
+`groups()` runs the matcher (`app.core.dedupe.scan`) over the live contacts and drops what the
+user has decided: two contacts marked "Not duplicates" are never shown in one group again. A
+decision is undone with `forget_decision` (its own undo, not the contact journal's: a decision
+changes no contact, and the journal records contacts).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.clock import SYSTEM_CLOCK, Clock
+from app.core.domain.contact import Contact
+from app.core.errors import UserFacingError
+from app.core.services.contacts import ChangeSet
+from app.core.services.merge import MergeService
+from app.core.storage import contacts_repo, decisions_repo
+from app.core.storage.database import Database
+from app.core.storage.decisions_repo import Decision
+from app.core.tasks import TaskControl
+
+__all__ = ["DUPLICATES", "Decision", "DedupeService", "DuplicateGroup"]
+
+DUPLICATES = "duplicates"
+"""The segment key of the duplicates review ("Needs attention > Duplicates")."""
+_LOAD_CHUNK = 2000
+
+
+class _MatchedGroup(Protocol):
+    """What the matcher returns for a group (`app.core.dedupe.Group`)."""
+
+    @property
+    def ids(self) -> Sequence[int]: ...  # pragma: no cover - a protocol
+    @property
+    def score(self) -> float: ...  # pragma: no cover
+    @property
+    def reasons(self) -> Sequence[str]: ...  # pragma: no cover
+
+
+Scan = Callable[[list[Contact], TaskControl], Sequence[_MatchedGroup]]
+"""The matcher's signature: contacts in, groups of likely duplicates out."""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """Contacts that are probably one person: their ids, a score and the reasons in words."""
+
+    ids: tuple[int, ...]
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _default_scan(contacts: list[Contact], control: TaskControl) -> Sequence[_MatchedGroup]:
+    # Imported here: the matcher loads rapidfuzz, which only a scan needs.
+    matcher = importlib.import_module("app.core.dedupe")
+    result: Sequence[_MatchedGroup] = matcher.scan(contacts, control)
+    return result
+
+
+class DedupeService:
+    """Review of duplicates: groups to show, decisions to remember, bulk merges.
+
+    Args:
+        db: the open database.
+        clock: when decisions and merges are recorded.
+        scan: the matcher (by default `app.core.dedupe.scan`).
+    """
+
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK, scan: Scan | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self._scan = scan or _default_scan
+
+    def groups(
+        self, min_score: float | None = None, control: TaskControl | None = None
+    ) -> list[DuplicateGroup]:
+        """Groups of likely duplicates among live contacts, best first, decisions respected.
+
+        A group holding a pair the user marked "Not duplicates" is split so that no group
+        holds such a pair; what is left of it alone is dropped.
+
+        Args:
+            min_score: leave out groups scored below this.
+            control: progress and cancel (loading, then the matcher's own steps).
+
+        Raises:
+            Cancelled: `control` was cancelled.
+        """
+        control = control or TaskControl()
+        contacts = self._live_contacts(control)
+        found = self._scan(contacts, control)
+        with self._db.read() as conn:
+            decided = decisions_repo.decided_pairs(conn)
+        result = []
+        for group in found:
+            if min_score is not None and group.score < min_score:
+                continue
+            for part in _split(list(group.ids), decided):
+                result.append(DuplicateGroup(tuple(part), float(group.score), tuple(group.reasons)))
+        result.sort(key=lambda g: (-g.score, g.ids))
+        return result
+
+    def _live_contacts(self, control: TaskControl) -> list[Contact]:
+        with self._db.read() as conn:
+            ids = [
+                int(r[0])
+                for r in conn.exec_driver_sql(
+                    "SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY id"
+                )
+            ]
+            contacts: list[Contact] = []
+            for start in range(0, len(ids), _LOAD_CHUNK):
+                control.step(start, len(ids))
+                contacts += contacts_repo.get_many(conn, ids[start : start + _LOAD_CHUNK])
+        return contacts
+
+    def mark_not_duplicates(self, ids: Sequence[int]) -> ChangeSet:
+        """Remember that these contacts are different people (every pair of them).
+
+        Raises:
+            UserFacingError: fewer than two different contacts, or an id names no contact.
+        """
+        unique = sorted(set(ids))
+        if len(unique) < 2:
+            raise UserFacingError("Choose two or more different contacts.")
+        with self._db.write() as conn:
+            missing = set(unique) - contacts_repo.stored_ids(conn, unique)
+            if missing:
+                raise UserFacingError(f"No contact with id {min(missing)}.")
+            decision = decisions_repo.add(conn, unique, self._clock.now())
+        label = f"Not duplicates: {len(unique)} contacts"
+        if decision is None:
+            return ChangeSet(label)
+        return ChangeSet(label, segments=frozenset({DUPLICATES}))
+
+    def forget_decision(self, decision_id: int | None = None) -> ChangeSet:
+        """Undo a "Not duplicates" decision (by default the newest), so its pairs show again."""
+        with self._db.write() as conn:
+            if decision_id is None:
+                newest = decisions_repo.all_decisions(conn)
+                if not newest:
+                    return ChangeSet("Nothing to forget")
+                decision_id = newest[0].id
+            pairs = decisions_repo.remove(conn, decision_id)
+        if not pairs:
+            return ChangeSet("Nothing to forget")
+        count = len({i for pair in pairs for i in pair})
+        return ChangeSet(
+            f"Forget not duplicates: {count} contacts", segments=frozenset({DUPLICATES})
+        )
+
+    def decisions(self) -> list[Decision]:
+        """Every "Not duplicates" decision, the newest first."""
+        with self._db.read() as conn:
+            return decisions_repo.all_decisions(conn)
+
+    def merge_above(self, min_score: float, control: TaskControl | None = None) -> ChangeSet:
+        """Merge every group scored `min_score` or more, as one undoable operation.
+
+        Each group keeps its lowest id and the default choices. A cancel writes nothing.
+        """
+        control = control or TaskControl()
+        groups = self.groups(min_score, control)
+        return MergeService(self._db, self._clock).merge_groups(
+            [g.ids for g in groups], control=control
+        )
+
+
+def _split(ids: list[int], decided: set[tuple[int, int]]) -> list[list[int]]:
+    """The group in parts that hold no decided pair, in order; parts of one are dropped."""
+    parts: list[list[int]] = []
+    for contact_id in ids:
+        for part in parts:
+            if not any((min(contact_id, o), max(contact_id, o)) in decided for o in part):
+                part.append(contact_id)
+                break
+        else:
+            parts.append([contact_id])
+    return [p for p in parts if len(p) > 1]

@@ -1,0 +1,438 @@
+"""Needs attention > Duplicates: groups of likely duplicates by score, with their reasons.
+
+The scan runs as a task on the read worker (progress, Cancel); merging and "Not duplicates"
+run on the write worker and publish their ChangeSet, so the other panes refresh. A group that a
+merge or a decision settles leaves the list at once; other changes mark the list as old and
+offer to scan again.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.domain.merge import MergePlan
+from app.core.services.contacts import ChangeSet, ContactService
+from app.core.services.dedupe import DUPLICATES, DedupeService, DuplicateGroup
+from app.core.services.merge import MergeService
+from app.core.tasks import Cancelled, TaskControl
+from app.ui.changes import ChangeHub
+from app.ui.context import AppContext
+from app.ui.merge_dialog import MergeDialog
+from app.ui.tasks import Lane, Priority
+from app.ui.worker import Worker
+
+T = TypeVar("T")
+PROGRESS_EVERY_S = 0.05
+"""The scan's progress reaches the window at most this often."""
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Runs(Protocol):
+    """What runs work off the GUI thread and calls back on it (`app.ui.worker.Worker`)."""
+
+    def submit(
+        self,
+        job: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        error: Callable[[Exception], None] | None = None,
+    ) -> object:
+        """Run `job`, then `done(result)` or `error(exc)` on the GUI thread."""
+
+
+class GroupColumn(enum.IntEnum):
+    """The columns of the duplicates list."""
+
+    SCORE = 0
+    CONTACTS = 1
+    REASONS = 2
+
+
+_HEADERS = {
+    GroupColumn.SCORE: "Score",
+    GroupColumn.CONTACTS: "Contacts",
+    GroupColumn.REASONS: "Why",
+}
+
+
+class DuplicateGroupsModel(QAbstractTableModel):
+    """The groups found by the last scan, best first, with the contacts' names."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._groups: list[DuplicateGroup] = []
+        self._names: dict[int, str] = {}
+
+    def set_groups(self, groups: Sequence[DuplicateGroup], names: dict[int, str]) -> None:
+        """Show these groups."""
+        self.beginResetModel()
+        self._groups = list(groups)
+        self._names = dict(names)
+        self.endResetModel()
+
+    @property
+    def groups(self) -> Sequence[DuplicateGroup]:
+        """The groups shown."""
+        return self._groups
+
+    def group(self, row: int) -> DuplicateGroup:
+        """The group on `row`."""
+        return self._groups[row]
+
+    def drop_touching(self, ids: Sequence[int]) -> None:
+        """Remove the groups that hold any of these contacts (merged or decided)."""
+        gone = set(ids)
+        for row in reversed(range(len(self._groups))):
+            if gone & set(self._groups[row].ids):
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._groups[row]
+                self.endRemoveRows()
+
+    def names(self, group: DuplicateGroup) -> str:
+        """The group's contacts, as "Ann Lee, Anne Lee"."""
+        return ", ".join(self._names.get(i, f"#{i}") for i in group.ids)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._groups)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(GroupColumn)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(GroupColumn):
+            return _HEADERS[GroupColumn(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._groups):
+            return None
+        group = self._groups[index.row()]
+        column = GroupColumn(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column is GroupColumn.SCORE:
+                return f"{group.score:.2f}"
+            if column is GroupColumn.CONTACTS:
+                return self.names(group)
+            separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else "; "
+            return separator.join(group.reasons)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is GroupColumn.SCORE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DuplicatesView(QWidget):
+    """The review list: Scan, then Merge… or Not duplicates per group, or merge all above S.
+
+    Signals:
+        scanned: a scan finished and its groups are shown (or it was cancelled or failed).
+        merge_dialog_opened: the MergeDialog for the chosen group, once it is open.
+    """
+
+    scanned = Signal()
+    merge_dialog_opened = Signal(object)
+    _progressed = Signal(int, int)
+
+    def __init__(
+        self,
+        dedupe: DedupeService,
+        merger: MergeService,
+        *,
+        contacts: ContactService,
+        reads: Runs,
+        writes: Runs,
+        hub: ChangeHub,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Needs attention › Duplicates")
+        self._dedupe, self._merger, self._contacts = dedupe, merger, contacts
+        self._reads, self._writes, self._hub = reads, writes, hub
+        self._control: TaskControl | None = None
+        self._publishing = False
+        self.stale = True
+        """Whether the list may not show the contacts as they are (no scan yet, or a change)."""
+        self.merge_dialog: MergeDialog | None = None
+        self.model = DuplicateGroupsModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(GroupColumn.SCORE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(GroupColumn.CONTACTS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(GroupColumn.CONTACTS, 320)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _index: self.merge_selected())
+        self.scan_button = QPushButton("Scan", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.progress = QProgressBar(self)
+        self.status = QLabel(self)
+        self.merge_button = QPushButton("Merge…", self)
+        self.apart_button = QPushButton("Not duplicates", self)
+        self.forget_button = QPushButton("Undo “Not duplicates”", self)
+        self.min_score = QDoubleSpinBox(self)
+        self.min_score.setRange(0.0, 1.0)
+        self.min_score.setSingleStep(0.01)
+        self.min_score.setValue(0.95)
+        self.merge_all_button = QPushButton("Merge all at or above", self)
+        self._layout()
+        self.scan_button.clicked.connect(self.scan)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.apart_button.clicked.connect(self.mark_selected_apart)
+        self.forget_button.clicked.connect(self.forget_last_decision)
+        self.merge_all_button.clicked.connect(self.merge_all)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self._progressed.connect(self._show_progress)
+        hub.changed.connect(self._changed_elsewhere)
+        self._scanning(False)
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.scan_button)
+        top.addWidget(self.cancel_button)
+        top.addWidget(self.progress, 1)
+        actions = QHBoxLayout()
+        for button in (self.merge_button, self.apart_button, self.forget_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.merge_all_button)
+        actions.addWidget(self.min_score)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+
+    # Scanning
+
+    def scan(self) -> None:
+        """Look for duplicates in the background (progress shown; Cancel stops it)."""
+        if self._control is not None:
+            return
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            # On the scan's thread: only some steps cross to the window, or they would queue up.
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY_S or (total and done >= total):
+                last[0] = now
+                self._progressed.emit(done, total)
+
+        control = TaskControl(on_progress=report)
+        self._control = control
+        self._scanning(True)
+        self.status.setText("Looking for duplicates…")
+        dedupe, contacts = self._dedupe, self._contacts
+
+        def job() -> tuple[list[DuplicateGroup], dict[int, str]]:
+            groups = dedupe.groups(control=control)
+            ids = [i for g in groups for i in g.ids]
+            return groups, {c.id: c.display_name for c in contacts.get_many(ids) if c.id}
+
+        self._reads.submit(job, self._scan_done, self._scan_failed)
+
+    def cancel(self) -> None:
+        """Stop the scan at its next step."""
+        if self._control is not None:
+            self._control.cancel()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 0))
+        if total:
+            self.progress.setValue(min(done, total))
+
+    def _scan_done(self, found: tuple[list[DuplicateGroup], dict[int, str]]) -> None:
+        groups, names = found
+        self._scanning(False)
+        self.stale = False
+        self.model.set_groups(groups, names)
+        if groups:
+            self.table.selectRow(0)
+        self._say_count()
+        self.scanned.emit()
+
+    def _scan_failed(self, exc: Exception) -> None:
+        self._scanning(False)
+        if isinstance(exc, Cancelled):
+            self.status.setText("The scan was cancelled; Scan starts it again.")
+        else:
+            self.status.setText("The scan failed.")
+            report = getattr(self._reads, "report", None)
+            if callable(report):
+                report(exc)
+        self.scanned.emit()
+
+    def _scanning(self, running: bool) -> None:
+        if not running:
+            self._control = None
+        self.scan_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)
+        self.progress.setRange(0, 0)
+        self._enable()
+
+    def _say_count(self) -> None:
+        n = self.model.rowCount()
+        self.status.setText(
+            f"{n} group{'s' if n != 1 else ''} of likely duplicates, best first."
+            if n
+            else "No likely duplicates."
+        )
+
+    def _enable(self) -> None:
+        chosen = self.selected_group() is not None
+        idle = self._control is None
+        self.merge_button.setEnabled(chosen and idle)
+        self.apart_button.setEnabled(chosen and idle)
+        self.merge_all_button.setEnabled(idle and self.model.rowCount() > 0)
+
+    def selected_group(self) -> DuplicateGroup | None:
+        """The group chosen in the list."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.group(rows[0].row()) if rows else None
+
+    # Acting on groups
+
+    def merge_selected(self) -> None:
+        """Open the merge dialog for the chosen group."""
+        group = self.selected_group()
+        if group is None:
+            return
+        merger = self._merger
+        self._writes.submit(lambda: merger.plan(group.ids), self._open_dialog)
+
+    def _open_dialog(self, plan: MergePlan) -> None:
+        dialog = MergeDialog(plan, self)
+        self.merge_dialog = dialog
+        dialog.accepted.connect(lambda: self._merge(dialog.plan))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.merge_dialog_opened.emit(dialog)
+
+    def _merge(self, plan: MergePlan) -> None:
+        merger = self._merger
+        self._writes.submit(
+            lambda: merger.merge(plan.ids, plan.survivor_id, dict(plan.choices)),
+            lambda change: self._settled(change, plan.ids),
+        )
+
+    def mark_selected_apart(self) -> None:
+        """Remember that the chosen group's contacts are different people."""
+        group = self.selected_group()
+        if group is None:
+            return
+        dedupe = self._dedupe
+        self._writes.submit(
+            lambda: dedupe.mark_not_duplicates(group.ids),
+            lambda change: self._settled(change, group.ids),
+        )
+
+    def forget_last_decision(self) -> None:
+        """Take back the newest "Not duplicates" decision, then scan again."""
+        dedupe = self._dedupe
+        self._writes.submit(dedupe.forget_decision, self._forgotten)
+
+    def _forgotten(self, change: ChangeSet) -> None:
+        self._publish(change)
+        self.scan()
+
+    def merge_all(self) -> None:
+        """Merge every group shown at or above the score chosen, as one undoable operation."""
+        floor = self.min_score.value()
+        groups = [g.ids for g in self.model.groups if g.score >= floor - 1e-9]
+        if not groups:
+            self.status.setText(f"No group scores {floor:.2f} or more.")
+            return
+        answer = QMessageBox.question(
+            self,
+            "Merge duplicates",
+            f"Merge {len(groups)} group{'s' if len(groups) != 1 else ''} scored {floor:.2f} or "
+            "more, each with its default choices? One Undo takes it all back.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        merger = self._merger
+        ids = [i for g in groups for i in g]
+        self._writes.submit(
+            lambda: merger.merge_groups(groups), lambda change: self._settled(change, ids)
+        )
+
+    def _settled(self, change: ChangeSet, ids: Sequence[int]) -> None:
+        self.model.drop_touching(ids)
+        self._say_count()
+        self._publish(change)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._enable()
+
+    def _publish(self, change: ChangeSet) -> None:
+        # The hub calls its listeners at once, this one among them: it is told it was us.
+        self._publishing = True
+        try:
+            self._hub.publish(change)
+        finally:
+            self._publishing = False
+
+    def _changed_elsewhere(self, change: ChangeSet) -> None:
+        if self._publishing or not self.model.rowCount():
+            return
+        shown = {i for g in self.model.groups for i in g.ids}
+        decided = change.segments is not None and DUPLICATES in change.segments
+        if decided or change.added or set(change.ids) & shown:
+            self.stale = True
+            self.status.setText("Contacts changed since this scan; Scan to see them as they are.")
+
+    def open_review(self) -> None:
+        """Show the review (as a window of its own) and scan, the first time or when old."""
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if self.stale and self._control is None:
+            self.scan()
+
+
+def build_duplicates_view(ctx: AppContext, parent: QWidget | None = None) -> DuplicatesView:
+    """The review over the window's database and workers, as a window of its own."""
+    view = DuplicatesView(
+        DedupeService(ctx.db),
+        MergeService(ctx.db),
+        contacts=ctx.contacts,
+        # A scan is background work: it never holds up an edit, a page or a count.
+        reads=Worker("kith-scan", parent, runner=ctx.runner, lane=Lane.READ, priority=Priority.LOW),
+        writes=ctx.worker,
+        hub=ctx.hub,
+        parent=parent,
+    )
+    view.setWindowFlag(Qt.WindowType.Window)
+    view.resize(900, 560)
+    return view
