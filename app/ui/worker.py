@@ -15,9 +15,17 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.errors import UserFacingError
 from app.core.logging_setup import log_bug
-from app.ui.tasks import Lane, Priority, Task, TaskRunner, call_back
+from app.core.tasks import Cancelled
+from app.ui.tasks import Lane, Priority, Task, TaskRunner, TaskState, call_back
 
 T = TypeVar("T")
+
+
+class _Stopped:
+    """What a job that raised Cancelled hands back, to reach its caller's `error`."""
+
+    def __init__(self, exc: Cancelled) -> None:
+        self.exc = exc
 
 
 class Worker(QObject):
@@ -54,6 +62,8 @@ class Worker(QObject):
         self.lane = lane
         self.priority = priority
         self._pending = 0
+        self._tasks: dict[Task, Callable[[Exception], None] | None] = {}
+        self.runner.finished.connect(self._ended)
 
     @property
     def pending(self) -> int:
@@ -70,23 +80,48 @@ class Worker(QObject):
     ) -> Task:
         """Run `job` on the worker's lane, then `done(result)` or `error(exc)` on this thread."""
         self._pending += 1
+
+        def run(_control: object) -> Any:
+            try:
+                return job()
+            except Cancelled as exc:
+                # The job watched a TaskControl of its own (a scan's Cancel button): its caller
+                # hears of it through `error`, like any other way a job can end early.
+                return _Stopped(exc)
+
+        def finished(result: Any) -> None:
+            if isinstance(result, _Stopped):
+                self._finish(error, result.exc, failed=True)
+            else:
+                self._finish(done, result)
+
         task = self.runner.submit(
-            lambda _control: job(),
+            run,
             priority=self.priority if priority is None else priority,
             lane=self.lane,
-            done=lambda result: self._finish(done, result),
+            done=finished,
             failed=lambda exc: self._finish(error, exc, failed=True),
         )
         if self.runner.closed:
             self._pending -= 1
+        else:
+            self._tasks[task] = error
         return task
+
+    def _ended(self, task: Task) -> None:
+        # A task the runner cancelled before it ran (quitting) calls back neither done nor
+        # failed: its caller is told through `error`, and the count of pending jobs stays right.
+        if task in self._tasks:
+            error = self._tasks.pop(task)
+            if task.state is TaskState.CANCELLED:
+                self._finish(error, Cancelled(), failed=True)
 
     def _finish(self, callback: Any, value: Any, *, failed: bool = False) -> None:
         self._pending -= 1
         try:
             if callback is not None:
                 call_back(callback, value)
-            elif failed:
+            elif failed and not isinstance(value, Cancelled):
                 self.report(value)
         finally:
             if self._pending == 0:

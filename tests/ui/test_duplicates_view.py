@@ -49,7 +49,7 @@ class Parts:
 
     def close(self) -> None:
         self.view.close()
-        self.reads.shutdown(cancel_waiting=True)
+        self.reads.shutdown()
         self.writes.shutdown()
 
 

@@ -79,7 +79,8 @@ def _keys(contact: Contact, name: str) -> set[object]:
 
 def test_every_multi_valued_field_is_checked() -> None:
     assert set(MULTI_FIELDS) == {
-        "emails", "phones", "addresses", "urls", "events", "tags", "custom", "extra_vcard"
+        "emails", "phones", "addresses", "urls", "events", "tags", "custom", "extra_vcard",
+        "interactions",
     }  # fmt: skip
 
 
