@@ -13,6 +13,7 @@ start. Within a session the scheduler also never shows an id twice, even if two 
 
 from __future__ import annotations
 
+import logging
 import time as time_module
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -31,6 +32,11 @@ WAKE_SLACK_S = 90.0
 """How far the wall clock may run ahead of the monotonic one before it counts as a wake-up."""
 MENU_LIMIT = 12
 MESSAGE_MS = 10_000
+FIRST_CHECK = "Reminders looked up since the start"
+NOTIFIED = "Notified reminders"
+"""What the private log says at the first check of a run, and for each notification."""
+
+log = logging.getLogger("kith")
 
 
 class DueItem(Protocol):
@@ -226,6 +232,7 @@ class ReminderScheduler(QObject):
         self.checks = 0
         self._in_flight = False
         self._again = False
+        self._logged_first = False
         self._every = QTimer(self)
         self._every.setInterval(CHECK_EVERY_MS)
         self._every.timeout.connect(self.check)
@@ -305,6 +312,9 @@ class ReminderScheduler(QObject):
     def _checked(self, result: tuple[list[DueItem], list[DueItem], time | None]) -> None:
         self._in_flight = False
         due, fresh, at = result
+        if not self._logged_first:
+            self._logged_first = True
+            log.info("%s: %d due, %d to notify.", FIRST_CHECK, len(due), len(fresh))
         if at is not None and at != self.reminder_time:
             self.set_reminder_time(at)
         self.due_changed.emit(due)
