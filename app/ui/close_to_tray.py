@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.ui.preferences import keep_running_in_tray
-from app.ui.tray import NOTIFIED, DueItem, ReminderScheduler, Tray
+from app.ui.reminder_scheduler import ReminderScheduler
+from app.ui.tray import NOTIFIED, DueItem, Tray
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

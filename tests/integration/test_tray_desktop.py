@@ -27,7 +27,8 @@ import pytest
 
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
-from app.ui.tray import FIRST_CHECK, NOTIFIED
+from app.ui.reminder_scheduler import FIRST_CHECK
+from app.ui.tray import NOTIFIED
 from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner
 from tests.integration.x11_close import close_window
 
