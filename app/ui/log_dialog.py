@@ -54,8 +54,10 @@ class LogDialog(QDialog):
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         self.who = QLabel(shown, self)
         self.kind = QComboBox(self)
+        # Qt would keep a str enum as a plain str: the combo holds titles, the list the members.
+        self._kinds = list(kinds)
         for kind in kinds:
-            self.kind.addItem(str(kind.value).capitalize(), kind)
+            self.kind.addItem(str(kind.value).capitalize())
         local = QDateTime.fromSecsSinceEpoch(int(now.timestamp()))  # shown in local time
         self.when = QDateTimeEdit(local, self)
         self.when.setCalendarPopup(True)
@@ -87,7 +89,12 @@ class LogDialog(QDialog):
         """The kind, the time (aware, in the machine's zone) and the summary."""
         when = self.when.dateTime().toPython()
         assert isinstance(when, datetime)
-        return self.kind.currentData(), when.astimezone(), self.summary.text().strip()
+        kind = self._kinds[max(0, self.kind.currentIndex())]
+        return kind, when.astimezone(), self.summary.text().strip()
+
+    def choose_kind(self, kind: enum.Enum) -> None:
+        """Choose this kind."""
+        self.kind.setCurrentIndex(self._kinds.index(kind))
 
     def show_problem(self, text: str) -> None:
         """Say why the interaction could not be logged (the dialog stays open)."""

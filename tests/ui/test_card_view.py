@@ -392,7 +392,7 @@ def test_logging_a_call_from_the_card_shows_it_on_the_timeline(
     window.detail.log()
     dialog = logger.dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.kind.setCurrentIndex(dialog.kind.findData(kinds.CALL))
+    dialog.choose_kind(kinds.CALL)
     dialog.summary.setText("Talked about the spring catalogue")
     qtbot.mouseClick(
         dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
