@@ -100,9 +100,9 @@ def main() -> None:
         settle(app, window, lambda: window.detail.contact_id is not None)
         save(window, "main-window.png")
         shoot_card(app, window, service)
-        shoot_tray_menu(app, window)
         theme.apply(ThemeChoice.LIGHT)
         settle(app, window)
+        shoot_tray_menu(app, window)
 
         window.detail.edit()
         form = window.detail.form
@@ -193,6 +193,9 @@ def shoot_tray_menu(app: QApplication, window: MainWindow) -> None:
     except ImportError:
         return
     reminders = ReminderService(window.ctx.db)
+    today = reminders.today()
+    for row, days, note in ((4, 0, "Send the invoice"), (7, 2, "Call back about the venue")):
+        reminders.follow_up(window.list_model.id_at(row), today - timedelta(days=days), note)
     tray = Tray(QIcon(str(ICONS / "kith.svg")))
     tray.set_due(reminders.due(0), reminders.today())
     tray.menu.popup(window.mapToGlobal(window.rect().center()))
