@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +22,12 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 from bench_store import fill, generate  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from app.core.clock import SYSTEM_CLOCK  # noqa: E402
 from app.core.domain.contact import Stage  # noqa: E402
+from app.core.domain.dates import PartialDate  # noqa: E402
 from app.core.services import exporter  # noqa: E402
 from app.core.services.contacts import ContactService  # noqa: E402
 from app.core.services.segments import Rule, RuleKind, SmartSegment  # noqa: E402
@@ -31,9 +35,11 @@ from app.core.storage.database import Database  # noqa: E402
 from app.core.storage.engine import DatabaseKey  # noqa: E402
 from app.core.storage.search import ListQuery  # noqa: E402
 from app.ui.app import build_window  # noqa: E402
+from app.ui.context import ICONS  # noqa: E402
 from app.ui.detail_pane import Leave  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.theme import ThemeChoice, theme_keeper  # noqa: E402
+from app.ui.tray import Tray  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 COUNT = 2500
@@ -96,6 +102,7 @@ def main() -> None:
         shoot_card(app, window, service)
         theme.apply(ThemeChoice.LIGHT)
         settle(app, window)
+        shoot_tray_menu(app, window)
 
         window.detail.edit()
         form = window.detail.form
@@ -148,7 +155,11 @@ def shoot_card(app: QApplication, window: MainWindow, service: ContactService) -
     assert contact is not None
     contact.nickname = contact.nickname or contact.name.given[:3]
     contact.notes = "Met at the harbour fair; wants a quote for the spring catalogue."
+    contact.title = contact.title or "Buyer"
+    today = SYSTEM_CLOCK.today()
+    contact.birthday = PartialDate(1984, today.month, min(today.day + 3, 28))
     window.ctx.hub.publish(service.update(contact))
+    log_timeline(window, cid)
     settle(app, window)
     window.list.select_id(cid)
     settle(app, window, lambda: window.detail.contact_id == cid)
@@ -156,6 +167,41 @@ def shoot_card(app: QApplication, window: MainWindow, service: ContactService) -
         theme_keeper().apply(choice)
         settle(app, window)
         save(window, f"card-read-{choice.value}.png")
+
+
+def log_timeline(window: MainWindow, contact_id: int) -> None:
+    """A few interactions on the card's timeline, where interactions exist (keeping branch)."""
+    try:
+        from app.core.domain.interaction import InteractionKind  # noqa: PLC0415
+        from app.core.services.interactions import InteractionService  # noqa: PLC0415
+    except ImportError:
+        return
+    log = InteractionService(window.ctx.db).log
+    now = SYSTEM_CLOCK.now()
+    for days, kind, summary in (
+        (40, InteractionKind.MEETING, "Showed the autumn samples at their office"),
+        (12, InteractionKind.EMAIL, "Sent the quote for the spring catalogue"),
+        (3, InteractionKind.CALL, "Agreed on 2,000 copies; invoice after delivery"),
+    ):
+        window.ctx.hub.publish(log([contact_id], kind, summary, now - timedelta(days=days)))
+
+
+def shoot_tray_menu(app: QApplication, window: MainWindow) -> None:
+    """The tray's menu with today's and overdue reminders, where reminders exist."""
+    try:
+        from app.core.services.reminders import ReminderService  # noqa: PLC0415
+    except ImportError:
+        return
+    reminders = ReminderService(window.ctx.db)
+    today = reminders.today()
+    for row, days, note in ((4, 0, "Send the invoice"), (7, 2, "Call back about the venue")):
+        reminders.follow_up(window.list_model.id_at(row), today - timedelta(days=days), note)
+    tray = Tray(QIcon(str(ICONS / "kith.svg")))
+    tray.set_due(reminders.due(0), reminders.today())
+    tray.menu.popup(window.mapToGlobal(window.rect().center()))
+    settle(app, window)
+    save(tray.menu, "tray-menu.png")
+    tray.menu.hide()
 
 
 def shoot_empty(app: QApplication, tmp: Path) -> None:

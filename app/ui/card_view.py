@@ -98,9 +98,11 @@ class CardView(QWidget):
 
     Signals:
         edit_requested: the user asked to edit (Edit, Enter, double-click).
+        log_requested: the user asked to log an interaction ("Log…").
     """
 
     edit_requested = Signal()
+    log_requested = Signal()
 
     def __init__(
         self, clock: Clock, open_url: Callable[[str], None], parent: QWidget | None = None
@@ -135,6 +137,11 @@ class CardView(QWidget):
         self.coming_up.setObjectName("coming-up")
         self._coming = QVBoxLayout(self.coming_up)
         self._coming.setContentsMargins(0, 0, 0, 0)
+        self.log_button = QPushButton("Log…", self)
+        self.log_button.setObjectName("log")
+        self.log_button.setToolTip("Log a call, email, meeting, message or note")
+        self.log_button.clicked.connect(self.log_requested.emit)
+        self.log_button.hide()  # shown where interactions can be logged
         self.last_contacted = _label("", self)
         self.last_contacted.setObjectName("last-contacted")
         self.timeline = QWidget(self)
@@ -170,7 +177,11 @@ class CardView(QWidget):
         layout.addWidget(line)
         layout.addWidget(self.fields)
         layout.addWidget(self.coming_up)
-        layout.addWidget(_heading("Keeping in touch", self))
+        keeping = QHBoxLayout()
+        keeping.addWidget(_heading("Keeping in touch", self))
+        keeping.addStretch(1)
+        keeping.addWidget(self.log_button)
+        layout.addLayout(keeping)
         layout.addWidget(self.last_contacted)
         layout.addWidget(self.timeline)
         layout.addStretch(1)

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.ui.preferences import keep_running_in_tray
-from app.ui.tray import DueItem, ReminderScheduler, Tray
+from app.ui.reminder_scheduler import ReminderScheduler
+from app.ui.tray import NOTIFIED, DueItem, Tray
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -167,4 +168,4 @@ def start_reminders(
 def _notify(tray: Tray, items: Sequence[DueItem]) -> None:
     tray.notify(items)
     # Ids name a kind, a contact number and a day: no contact data goes into the log.
-    log.info("Notified %d reminder(s): %s", len(items), ", ".join(i.id for i in items))
+    log.info("%s (%d): %s", NOTIFIED, len(items), ", ".join(i.id for i in items))

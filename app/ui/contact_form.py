@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.core.domain.contact import Contact, Name, Stage
 from app.core.domain.dates import PartialDate
 from app.core.domain.normalise import is_valid_email, phone_problem
+from app.ui.avatar import avatar
 from app.ui.field_edit import FieldEdit, NotesEdit
 from app.ui.form_mapping import (
     FORM_FIELDS,
@@ -53,6 +53,7 @@ from app.ui.theme import mark_problem
 
 __all__ = ["FIELD_ORDER", "PART_LINES", "ContactForm", "date_problem", "field_title"]
 
+PHOTO_SIZE = 72
 _DATE_HINT = "YYYY-MM-DD, or --MM-DD without a year"
 _LABELS = ("home", "work", "mobile", "other")
 _TITLES = {
@@ -191,15 +192,11 @@ class ContactForm(QWidget):
 
     def _build_header(self) -> None:
         self.photo = QLabel(self)
-        self.photo.setFixedSize(72, 72)
+        self.photo.setFixedSize(PHOTO_SIZE, PHOTO_SIZE)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo.setStyleSheet("border: 1px solid palette(mid); border-radius: 36px;")
         self.photo_bytes: bytes | None = None
         self.photo_mime = ""
-        self._initials = ""
-        photo_font = self.photo.font()
-        photo_font.setPointSizeF(photo_font.pointSizeF() * 1.8)
-        self.photo.setFont(photo_font)
+        self._avatar_name = ""
         self.choose_photo = QPushButton("Photo…", self)
         self.remove_photo = QPushButton("Remove photo", self)
         self.remove_photo.clicked.connect(lambda: self.set_photo(None, "", edited=True))
@@ -378,19 +375,11 @@ class ContactForm(QWidget):
     def set_photo(self, data: bytes | None, mime: str, *, edited: bool = False) -> None:
         """Show a photo (None: no photo)."""
         self.photo_bytes, self.photo_mime = data, mime
-        pixmap = QPixmap()
-        if data and pixmap.loadFromData(data):
-            self.photo.setPixmap(
-                pixmap.scaled(
-                    72,
-                    72,
-                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
-        else:
-            self.photo.setPixmap(QPixmap())
-            self.photo.setText(self._initials or "?")
+        # The same avatar as the read card: the photo in a circle, else the initials on the
+        # name's colour.
+        self.photo.setPixmap(
+            avatar(self._avatar_name, data, PHOTO_SIZE, self.photo.devicePixelRatioF())
+        )
         self.remove_photo.setEnabled(data is not None)
         if edited:
             self.edited.emit()
@@ -414,8 +403,7 @@ class ContactForm(QWidget):
     def fill(self, contact: Contact) -> None:
         """Show `contact` (signals of the fields fire; the pane ignores them while loading)."""
         self.title_label.setText(contact.display_name or "New contact")
-        words = (contact.display_name or "").split()
-        self._initials = "".join(w[0] for w in words[:2] if w[0].isalnum()).upper()
+        self._avatar_name = contact.display_name
         for name, kind in FORM_FIELDS.items():
             self._fill(name, kind, getattr(contact, name), contact)
         self._check_dates()

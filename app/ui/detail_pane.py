@@ -39,6 +39,7 @@ from app.ui.card_text import Upcoming
 from app.ui.card_view import CardView
 from app.ui.changes import ChangeHub
 from app.ui.contact_form import ContactForm
+from app.ui.log_dialog import InteractionLogger, LogInteraction
 from app.ui.worker import Worker
 
 RETRY_MS = 200
@@ -87,6 +88,8 @@ class DetailPane(QWidget):
         *,
         clock: Clock = SYSTEM_CLOCK,
         upcoming: Callable[[int], Sequence[Upcoming]] | None = None,
+        log_interaction: LogInteraction | None = None,
+        interaction_kinds: Sequence[enum.Enum] = (),
     ) -> None:
         """Build the pane.
 
@@ -98,10 +101,20 @@ class DetailPane(QWidget):
             parent: the owning widget.
             clock: today's date for ages, and "now" for "last contacted 3 days ago".
             upcoming: the reminders coming up for a contact (run on the worker), if known.
+            log_interaction: logs an interaction (the interaction service's `log`; run on
+                the worker); with `interaction_kinds`, the card offers "Log…".
+            interaction_kinds: the kinds of interaction to choose from.
         """
         super().__init__(parent)
         self._service = service
         self._upcoming = upcoming
+        self.logger = (
+            InteractionLogger(
+                self, worker, hub, log_interaction, kinds=interaction_kinds, clock=clock
+            )
+            if log_interaction is not None and interaction_kinds
+            else None
+        )
         self._worker = worker
         self._hub = hub
         self._open_url = open_url
@@ -127,6 +140,8 @@ class DetailPane(QWidget):
         self.card.setWidget(self.form)
         self.reader = CardView(clock, self._open, self)
         self.reader.edit_requested.connect(self.edit)
+        self.reader.log_requested.connect(self.log)
+        self.reader.log_button.setVisible(self.logger is not None)
         self.read_page = QScrollArea(self)
         self.read_page.setObjectName("read-card")
         self.read_page.setWidgetResizable(True)
@@ -444,3 +459,11 @@ class DetailPane(QWidget):
             lambda result: self.form.set_photo(*result, edited=True),
             lambda exc: self.message.setText(f"Photo not set: {exc}"),
         )
+
+    # Logging an interaction
+
+    def log(self) -> None:
+        """ "Log…": ask what happened with the contact shown, then log it."""
+        contact = self._contact
+        if contact is not None and contact.id is not None and self.logger is not None:
+            self.logger.ask([(contact.id, contact.display_name)])

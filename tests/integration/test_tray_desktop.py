@@ -10,18 +10,26 @@ makes that skip a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date, time
 from pathlib import Path
+from time import monotonic
+from time import sleep as pause
 
 import pytest
 
-from tests.conftest import NULL_KEYRING, PASSPHRASE
+from app.core.storage.database import Database
+from app.core.storage.engine import DatabaseKey
+from app.ui.reminder_scheduler import FIRST_CHECK
+from app.ui.tray import NOTIFIED
+from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner
 from tests.integration.x11_close import close_window
 
 PROGRAMS = ("Xvfb", "trayer", "xwininfo")
@@ -39,12 +47,12 @@ def _need_programs() -> None:
 
 def wait_for(what: str, check: Callable[[], object], timeout: float = 30.0) -> object:
     """Poll `check` until it returns something true (a real program needs real time)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
+    end = monotonic() + timeout
+    while monotonic() < end:
         found = check()
         if found:
             return found
-        time.sleep(0.2)
+        pause(0.2)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -128,16 +136,9 @@ def main_window(display: str) -> str | None:
     return None
 
 
-@pytest.fixture
-def kith_window(
-    display: str,
-    db_path: Path,
-    kith: Callable[..., subprocess.CompletedProcess[str]],
-    tmp_path: Path,
-) -> Iterator[subprocess.Popen[bytes]]:
-    """The real `kith` (no subcommand: the window) on a database with one contact."""
-    added = kith("add", "--given", "Ada", "--family", "Tray", "--json")
-    assert added.returncode == 0, added.stderr
+@contextlib.contextmanager
+def start_kith(display: str, db_path: Path, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """The real `kith` (no subcommand: the window) on `display`, stopped on leaving."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
     env.update(
         DISPLAY=display,
@@ -147,7 +148,7 @@ def kith_window(
         XDG_CONFIG_HOME=str(tmp_path / "config"),
         PYTHON_KEYRING_BACKEND=NULL_KEYRING,
     )
-    with (tmp_path / "kith.out").open("w") as out:
+    with (tmp_path / "kith.out").open("a") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "app", "--db", str(db_path)],
             env=env,
@@ -160,9 +161,27 @@ def kith_window(
         finally:
             process.terminate()
             process.wait(timeout=20)
-            out.flush()
-            # What Kith said, in the report of a failing test
-            sys.stderr.write((tmp_path / "kith.out").read_text())
+    # What Kith said, in the report of a failing test
+    sys.stderr.write((tmp_path / "kith.out").read_text())
+
+
+@pytest.fixture
+def kith_window(
+    display: str, db_path: Path, kith: CliRunner, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The real `kith` on a database with one contact."""
+    added = kith("add", "--given", "Ada", "--family", "Tray", "--json")
+    assert added.returncode == 0, added.stderr
+    with start_kith(display, db_path, tmp_path) as process:
+        yield process
+
+
+def log_lines(tmp_path: Path, marker: str) -> int:
+    """How many lines of Kith's private log hold `marker`."""
+    log_dir = tmp_path / "log"
+    return sum(
+        line.count(marker) for f in log_dir.glob("*.log*") for line in f.read_text().splitlines()
+    )
 
 
 def test_the_icon_docks_and_closing_the_window_keeps_kith_running(
@@ -178,3 +197,25 @@ def test_the_icon_docks_and_closing_the_window_keeps_kith_running(
     wait_for("a moment of running on", lambda: kith_window.poll() is None and docked_icon(display))
     assert kith_window.poll() is None, (tmp_path / "kith.out").read_text()
     assert docked_icon(display) == icon
+
+
+def test_a_birthday_today_is_notified_once_across_a_restart(
+    display: str, db_path: Path, kith: CliRunner, tmp_path: Path
+) -> None:
+    reminders = pytest.importorskip("app.core.services.reminders")  # the keeping branch
+    today = date.today()  # the real program reads the machine's clock
+    born = kith("add", "--given", "Ada", "--family", "Today", "--birthday", f"1980-{today:%m-%d}")
+    assert born.returncode == 0, born.stderr
+    # Reminders ring at midnight here, so that today's birthday is ready at once.
+    db = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        service = reminders.ReminderService(db)
+        service.save_settings(replace(service.settings(), time_of_day=time(0, 0)))
+    finally:
+        db.close()
+    for run in (1, 2):
+        with start_kith(display, db_path, tmp_path) as process:
+            wait_for("Kith's icon", lambda: docked_icon(display), 60)
+            wait_for("the first check", lambda n=run: log_lines(tmp_path, FIRST_CHECK) == n, 60)
+            assert process.poll() is None
+        assert log_lines(tmp_path, NOTIFIED) == 1  # at the first start, not after the restart

@@ -11,14 +11,16 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from pytestqt.qtbot import QtBot
 
-from app.core.clock import FixedClock
+from app.core.clock import SYSTEM_CLOCK, FixedClock
 from app.core.domain.contact import Contact, Email, Name, Phone, Url
 from app.core.domain.dates import PartialDate
 from app.core.services.contacts import ContactService
+from app.core.storage.database import Database
 from app.ui.avatar import PALETTE, avatar, colour_for, initials
 from app.ui.card_text import HEADER, ago, card_rows, web_url
 from app.ui.card_view import CardView
 from app.ui.form_mapping import FORM_FIELDS, Kind
+from app.ui.log_dialog import InteractionLogger
 from app.ui.main_window import MainWindow
 from app.ui.theme import contrast_ratio
 from tests.conftest import make_contact
@@ -363,3 +365,43 @@ def test_today_is_the_clocks_not_the_machines() -> None:
     contact = Contact(name=Name(given="Fay"), birthday=PartialDate(2000, 1, 1))
     rows = card_rows(contact, date(2010, 1, 1))
     assert rows[0].text == "1 January 2000 (age 10)"
+
+
+def test_log_is_offered_only_where_interactions_can_be_logged(
+    qtbot: QtBot, window: MainWindow, filled: list[int]
+) -> None:
+    open_contact(qtbot, window, filled[9], edit=False)
+    assert (window.detail.logger is None) == window.detail.reader.log_button.isHidden()
+
+
+def test_logging_a_call_from_the_card_shows_it_on_the_timeline(
+    qtbot: QtBot, window: MainWindow, db: Database, service: ContactService, filled: list[int]
+) -> None:
+    interactions = pytest.importorskip("app.core.services.interactions")  # the keeping branch
+    kinds = pytest.importorskip("app.core.domain.interaction").InteractionKind
+    logger = InteractionLogger(
+        window.detail,
+        window.ctx.worker,
+        window.ctx.hub,
+        interactions.InteractionService(db).log,
+        kinds=list(kinds),
+        clock=SYSTEM_CLOCK,
+    )
+    window.detail.logger = logger
+    open_contact(qtbot, window, filled[10], edit=False)
+    window.detail.log()
+    dialog = logger.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.choose_kind(kinds.CALL)
+    dialog.summary.setText("Talked about the spring catalogue")
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: len(window.detail.reader.entries) == 1)
+    entry = window.detail.reader.entries[0]
+    assert (entry.kind, entry.summary) == ("call", "Talked about the spring catalogue")
+    assert window.detail.reader.last_contacted.text() == "Last contacted today"
+    stored = service.get(filled[10])
+    assert stored is not None and [i.summary for i in stored.interactions] == [entry.summary]  # type: ignore[attr-defined]
+    window.undo()  # one undoable operation
+    qtbot.waitUntil(lambda: window.detail.reader.entries == [])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import configparser
 import shlex
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTime
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -20,6 +21,7 @@ from app.ui.main_window import MainWindow
 from app.ui.preferences import (
     THEME_KEY,
     TRAY_KEY,
+    Preferences,
     PreferencesDialog,
     keep_running_in_tray,
     region_choices,
@@ -71,11 +73,18 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def open_preferences(qtbot: QtBot, window: MainWindow) -> PreferencesDialog:
+def open_preferences(
+    qtbot: QtBot, window: MainWindow, preferences: Preferences | None = None
+) -> PreferencesDialog:
+    """Ctrl+, (or `preferences.open()`), then the dialog once the store has answered."""
     window.activateWindow()
-    window.preferences_action.trigger()
-    qtbot.waitUntil(lambda: window.preferences.dialog is not None)
-    dialog = window.preferences.dialog
+    if preferences is None:
+        preferences = window.preferences
+        window.preferences_action.trigger()
+    else:
+        preferences.open()
+    qtbot.waitUntil(lambda: preferences.dialog is not None)
+    dialog = preferences.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -235,3 +244,33 @@ def test_the_autostart_entry_runs_this_kith(tmp_path: Path) -> None:
     assert not path.exists() and not autostart.is_enabled(path)
     autostart.set_enabled(False, path)  # already off: nothing to do
     assert autostart.kith_command()[-2:] == ["-m", "app"]
+
+
+def test_reminder_settings_are_stored_through_the_reminder_service(
+    qtbot: QtBot, window: MainWindow, db: Database, config_home: Path
+) -> None:
+    reminders = pytest.importorskip("app.core.services.reminders")  # the keeping branch
+    preferences = Preferences(window, reminders=reminders.ReminderService(db))
+    dialog = open_preferences(qtbot, window, preferences)
+    assert dialog.reminder_time.isEnabled() and dialog.feb29.count() == 2
+    assert dialog.reminder_time.time() == QTime(9, 0)
+    dialog.reminder_time.setTime(QTime(7, 30))
+    dialog.days_ahead.setValue(14)
+    dialog.feb29.setCurrentIndex(dialog.feb29.findText("1 March"))
+    dialog.accept()
+    wait_idle(qtbot, window)
+    stored = reminders.ReminderService(db).settings()
+    assert (stored.time_of_day, stored.days_ahead) == (time(7, 30), 14)
+    assert stored.feb29 is reminders.Feb29Rule.MAR_1
+
+
+def test_without_a_reminder_service_the_reminder_settings_wait(
+    qtbot: QtBot, window: MainWindow, config_home: Path
+) -> None:
+    dialog = open_preferences(qtbot, window, Preferences(window))
+    assert not dialog.reminder_time.isEnabled() and not dialog.feb29.isEnabled()
+    assert [dialog.feb29.itemText(i) for i in range(dialog.feb29.count())] == [
+        "28 February",
+        "1 March",
+    ]
+    dialog.reject()

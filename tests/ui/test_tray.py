@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from app.core.clock import FixedClock
 from app.ui.context import ICONS
-from app.ui.tray import ReminderScheduler, Tray, message_text, next_local, tooltip_text
+from app.ui.reminder_scheduler import ReminderScheduler, next_local
+from app.ui.tray import Tray, message_text, tooltip_text
 from app.ui.worker import Worker
 
 TODAY = date(2026, 3, 28)
