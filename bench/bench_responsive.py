@@ -120,7 +120,8 @@ def run(path: Path) -> None:
 
     app = QApplication([])
     settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
-    kith = KithApp(Database.open(path, DatabaseKey(raw=KEY)), settings, region="GB")
+    db = Database.open(path, DatabaseKey(raw=KEY))
+    kith = KithApp(db, settings, region="GB", freeze_heap=True)  # as `kith` runs it
     window = kith.open_window()
     window.resize(1300, 820)
     window.show()

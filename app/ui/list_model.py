@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -250,22 +251,25 @@ class ContactListModel(QAbstractTableModel):
         if result is None or generation != self._generation:
             return  # a newer query is on its way
         ids, first = result
-        same = ids == self._ids
-        if not same:
-            self.beginResetModel()
-        self._ids = ids
-        self._rows_of = None
-        self._blocks.clear()
+        self._complete = True
         self._requested.clear()
+        if ids == self._ids:
+            # The same rows: the cached ones stay on screen until their fresh copies arrive,
+            # instead of blinking to placeholders.
+            stale = [b for b in self._blocks if b != 0 or not first]
+            if first:
+                self._store(generation, 0, first)
+            for block in stale:
+                self._request(block)
+            self.loaded.emit()
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self._rows_of = None  # built again when asked (100,000 ids: about 10 ms)
+        self._blocks.clear()
         if first:
             self._blocks[0] = first
-        self._complete = True
-        if same:
-            if ids:
-                last = self.index(len(ids) - 1, len(Column) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
-        else:
-            self.endResetModel()
+        self.endResetModel()
         self.loaded.emit()
 
     def _request(self, block: int) -> None:
@@ -308,6 +312,21 @@ class ContactListModel(QAbstractTableModel):
     def ids(self) -> Sequence[int]:
         """The ids shown, in order."""
         return self._ids
+
+    def ids_in(self, selection: QItemSelection) -> list[int]:
+        """The ids of the rows a selection covers, in list order, read from its ranges.
+
+        A select-all of 100,000 rows is one range: slicing the ids costs nothing, where
+        `selectedRows()` asks the model about every cell (3.5 s at 100,000 rows).
+        """
+        out: list[int] = []
+        end = -1
+        for top, bottom in sorted((r.top(), r.bottom()) for r in selection.toList()):
+            first = max(top, end + 1)  # ranges may overlap (one per column, say)
+            if bottom >= first:
+                out.extend(self._ids[first : bottom + 1])
+                end = bottom
+        return out
 
     def id_at(self, row: int) -> int:
         """The contact id on `row`."""

@@ -232,8 +232,7 @@ class ListPane(QWidget):
 
     def selected_ids(self) -> list[int]:
         """Ids of the selected contacts, in list order."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.id_at(r) for r in rows]
+        return self.model.ids_in(self.table.selectionModel().selection())
 
     def current_id(self) -> int | None:
         """The id of the contact under the cursor."""

@@ -32,18 +32,28 @@ class Calls:
         monkeypatch.setattr(owner, name, counted)
 
 
-def _run(qtbot: QtBot, window: MainWindow, job: Callable[[], ChangeSet], names: set[str] | None):
+AS_RETURNED = "as returned"
+
+
+def _run(
+    qtbot: QtBot,
+    window: MainWindow,
+    job: Callable[[], ChangeSet],
+    names: set[str] | str | None = AS_RETURNED,
+) -> None:
     """Run a service call on the window's writer and publish its ChangeSet, as the card does.
 
     `names` stands for the segment keys the service names (the `bulk` branch fills them in
-    contacts.py); None keeps what the service returned.
+    for every service in contacts.py): a set of keys, None for "not known", or AS_RETURNED to
+    keep what the service said.
     """
 
     def named() -> ChangeSet:
         change = job()
-        if names is None:
+        if names == AS_RETURNED:
             return change
-        return dataclasses.replace(change, segments=frozenset(names))
+        keys = None if names is None else frozenset(names)
+        return dataclasses.replace(change, segments=keys)
 
     window.ctx.worker.submit(named, window.ctx.hub.publish)
     wait_idle(qtbot, window)
@@ -74,7 +84,7 @@ def test_an_edit_rereads_its_row_only(
     contact = contacts.get(cid)
     assert contact is not None
     contact.org = "Renamed Ltd"  # not a sort key of the name order: the row stays where it is
-    _run(qtbot, window, lambda: contacts.update(contact), None)
+    _run(qtbot, window, lambda: contacts.update(contact))
     assert all(query != model.query for query, *_ in ids.args)  # the ids were not read again
     assert rows.args == [([cid],)]  # one row re-read
     assert _shown(window) == before
@@ -91,7 +101,7 @@ def test_an_edit_that_moves_a_row_reads_the_ids_again(
     assert contact is not None
     contact.name.given = "Aaaron"  # now first in the name order
     ids = Calls(monkeypatch, contacts, "ids")
-    _run(qtbot, window, lambda: contacts.update(contact), None)
+    _run(qtbot, window, lambda: contacts.update(contact))
     assert any(query == model.query for query, *_ in ids.args)
     assert _shown(window)[0] == cid
     assert _shown(window) == contacts.ids(model.query)

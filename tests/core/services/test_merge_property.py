@@ -21,9 +21,9 @@ from app.core.services.merge import MergeService
 from app.core.storage import contacts_repo
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
-from tests.conftest import PASSPHRASE
 from tests.strategies import contacts
 
+KEY = DatabaseKey(raw=bytes(range(32)))  # a raw key: no key derivation at each reopening
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
 # Tags are shared by name, case-insensitively: distinct names, so that one example's spelling
 # of a tag cannot become another's (as in the row round trip's test).
@@ -34,7 +34,7 @@ GROUPS = st.lists(contacts(tags=TAGS, deleted_at=st.none()), min_size=2, max_siz
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path: Path = tmp_path_factory.mktemp("merge") / "kith.db"
-    Database.create(path, DatabaseKey(passphrase=PASSPHRASE)).close()
+    Database.create(path, KEY).close()
     yield path
 
 
@@ -89,7 +89,7 @@ def test_every_multi_valued_field_is_checked() -> None:
 def test_merge_loses_nothing_and_undo_restores_every_field(
     store_path: Path, group: list[Contact], survivor: int, data: st.DataObject
 ) -> None:
-    db = Database.open(store_path, DatabaseKey(passphrase=PASSPHRASE))
+    db = Database.open(store_path, KEY)
     try:
         _clear(db)
         originals = _store(db, group)
@@ -114,7 +114,7 @@ def test_merge_loses_nothing_and_undo_restores_every_field(
     finally:
         db.close()
 
-    db = Database.open(store_path, DatabaseKey(passphrase=PASSPHRASE))  # a restart
+    db = Database.open(store_path, KEY)  # a restart
     try:
         service = ContactService(db, "GB", CLOCK)
         assert service.undo() is not None
