@@ -220,6 +220,7 @@ class DuplicatesView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.scan_button)
         top.addWidget(self.cancel_button)
+        top.addWidget(self.status, 1)  # the status takes the room the progress leaves
         top.addWidget(self.progress, 1)
         actions = QHBoxLayout()
         for button in (self.merge_button, self.apart_button, self.forget_button):
@@ -229,7 +230,6 @@ class DuplicatesView(QWidget):
         actions.addWidget(self.min_score)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
 

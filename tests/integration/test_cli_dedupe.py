@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from tests.conftest import CliRunner
+from faker import Faker
+
+from app.core.domain.contact import Email
+from app.core.formats import write_contacts
+from tests.conftest import CliRunner, make_contact
 
 
 def _add(kith: CliRunner, *args: str) -> dict[str, Any]:
@@ -69,3 +75,40 @@ def test_merges_that_cannot_be_done_fail_with_a_sentence(kith: CliRunner) -> Non
         assert result.returncode == 1 and message in result.stderr, result.stderr
         assert result.stdout == ""
     assert kith("dedupe", "--min-score", "nan").returncode == 1
+
+
+def test_dedupe_lists_groups_and_forgets_nobody_marked_apart(
+    kith: CliRunner, tmp_path: Path, fake: Faker
+) -> None:
+    people = [make_contact(fake, n) for n in range(60)]
+    twin = replace(
+        people[3],
+        name=replace(people[3].name),
+        emails=[Email(people[3].emails[0].value.upper())],
+        addresses=[],
+        notes="",
+    )
+    book, more = tmp_path / "book.vcf", tmp_path / "phone.vcf"
+    with book.open("wb") as out:
+        write_contacts(people, "vcard", out)
+    with more.open("wb") as out:
+        write_contacts([twin], "vcard", out)
+    assert kith("import", str(book), "--region", "GB").returncode == 0
+    assert kith("import", str(more), "--region", "GB", "--on-match", "create").returncode == 0
+
+    result = kith("dedupe", "--json")
+    assert result.returncode == 0, result.stderr
+    groups = json.loads(result.stdout)
+    assert [g["ids"] for g in groups] == [[4, 61]]
+    (group,) = groups
+    assert set(group) == {"ids", "score", "reasons"}
+    assert 0.5 <= group["score"] <= 1 and all(isinstance(r, str) for r in group["reasons"])
+    assert any(people[3].emails[0].value in r for r in group["reasons"]), group["reasons"]
+    text = kith("dedupe").stdout
+    assert people[3].name.given in text and "61" in text
+    assert json.loads(kith("dedupe", "--json", "--min-score", "1.01").stdout) == []
+
+    apart = kith("not-duplicates", "61", "4")
+    assert apart.returncode == 0 and "will not group them again" in apart.stdout
+    assert json.loads(kith("dedupe", "--json").stdout) == []
+    assert kith("dedupe").stdout == "No likely duplicates.\n"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from faker import Faker
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -21,8 +24,10 @@ from app.core.storage.database import Database
 from app.core.tasks import TaskControl
 from app.ui.changes import ChangeHub
 from app.ui.duplicates_view import DuplicatesView, GroupColumn
+from app.ui.main_window import MainWindow
 from app.ui.merge_dialog import MergeDialog
 from app.ui.worker import Worker
+from tests.conftest import make_contact
 from tests.core.services.test_dedupe_service import same_email
 from tests.ui.conftest import answer_next_question
 
@@ -198,3 +203,24 @@ def _renamed(contacts: ContactService, cid: int) -> Contact:
     assert contact is not None
     contact.name.given = "Boris"
     return contact
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # offscreen: no stacking
+def test_the_window_opens_the_review_and_the_real_scan_groups_a_duplicate(
+    qtbot: QtBot,
+    make_window: Callable[[Database], MainWindow],
+    db: Database,
+    fake: Faker,
+) -> None:
+    contacts = ContactService(db, "GB", CLOCK)
+    people = [make_contact(fake, n) for n in range(40)]
+    ids = [contacts.add(p).added[0] for p in people]
+    twin = replace(people[5], name=replace(people[5].name), addresses=[], notes="")
+    twin_id = contacts.add(twin).added[0]
+    window = make_window(db)
+    view = window.duplicates
+    with qtbot.waitSignal(view.scanned, timeout=60000):
+        window.findChild(QAction, "review-duplicates").trigger()
+    assert view.isVisible() and view.isWindow()
+    assert [g.ids for g in view.model.groups] == [(ids[5], twin_id)]
+    assert view.model.group(0).reasons and 0.5 <= view.model.group(0).score <= 1

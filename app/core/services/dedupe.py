@@ -8,7 +8,6 @@ changes no contact, and the journal records contacts).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -55,10 +54,10 @@ class DuplicateGroup:
 
 
 def _default_scan(contacts: list[Contact], control: TaskControl) -> Sequence[_MatchedGroup]:
-    # Imported here: the matcher loads rapidfuzz, which only a scan needs.
-    matcher = importlib.import_module("app.core.dedupe")
-    result: Sequence[_MatchedGroup] = matcher.scan(contacts, control)
-    return result
+    # Imported here: the matcher loads rapidfuzz and numpy, which only a scan needs.
+    from app.core.dedupe import scan  # noqa: PLC0415
+
+    return scan(contacts, control)
 
 
 class DedupeService:
