@@ -106,7 +106,9 @@ class ReminderService:
         except ValueError:
             when = default.time_of_day
         try:
-            days = int(stored.get(settings_repo.REMINDER_DAYS_AHEAD, ""))
+            days = min(
+                max(int(stored.get(settings_repo.REMINDER_DAYS_AHEAD, "")), 0), DAYS_AHEAD_MAX
+            )
         except ValueError:
             days = default.days_ahead
         try:
