@@ -17,7 +17,7 @@ from app.core.domain.contact import Contact
 from app.core.domain.merge import MergePlan
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet
-from app.core.storage import contacts_repo, journal
+from app.core.storage import contacts_repo, journal, reminders_repo
 from app.core.storage.database import Database
 from app.core.tasks import TaskControl
 
@@ -208,6 +208,9 @@ def _apply(conn: Connection, op: int, plans: Sequence[MergePlan], when: datetime
             journal.record(conn, op, absorbed, None, import_op=import_ops.get(absorbed_id))
         journal.record(conn, op, plan.contact(plan.survivor_id), merged)
         by_import.setdefault(import_ops.get(plan.survivor_id), []).append(merged)
+        # Follow-ups live beside the contacts, not in them: they go to the survivor, and stay
+        # there if the merge is undone (a follow-up is never lost with a contact merged away).
+        reminders_repo.move_follow_ups(conn, list(plan.absorbed_ids), plan.survivor_id)
     # All removed before any survivor is written again: a UID moves with its contact only.
     contacts_repo.remove(conn, every)
     for import_op, merged_contacts in by_import.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from app.core.errors import UserFacingError
 from app.core.services import importer
 from app.core.services.contacts import ContactService
 from app.core.services.merge import MergeService
+from app.core.services.reminders import ReminderService
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 from app.core.storage.search import ListQuery
@@ -230,3 +231,12 @@ def test_merged_contacts_stay_in_their_import_segments_through_undo_and_redo(
     service.redo()
     service.undo()
     assert b in service.ids(two)
+
+
+def test_a_follow_up_of_a_contact_merged_away_goes_to_the_survivor(db: Database) -> None:
+    bob, robert = _add(db, _bob(), _robert())
+    reminders = ReminderService(db, CLOCK, UTC)
+    reminders.follow_up(robert, date(2026, 12, 3), "send the quote")
+    MergeService(db, CLOCK).merge([bob, robert], survivor_id=bob)
+    due = reminders.due(7)
+    assert [(r.contact_id, r.kind.value) for r in due if "quote" in r.label] == [(bob, "follow-up")]
