@@ -175,7 +175,7 @@ class BulkEntryRow(Base):
     before: Mapped[str | None] = mapped_column(String)
     updated_before: Mapped[str] = mapped_column(String, nullable=False)
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class BulkTagLinkRow(Base):
@@ -195,7 +195,7 @@ class BulkTagLinkRow(Base):
     tag: Mapped[str] = mapped_column(String, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class SegmentRow(Base):
