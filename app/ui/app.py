@@ -15,10 +15,12 @@ from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.errors import UserFacingError
 from app.core.paths import database_path
 from app.core.services.contacts import ChangeSet, ContactService
+from app.core.services.interactions import InteractionService
+from app.core.services.reminders import ReminderService
 from app.core.services.segments import SegmentService
 from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
-from app.ui.close_to_tray import keep_running_in_the_tray
+from app.ui.close_to_tray import keep_running_in_the_tray, start_reminders
 from app.ui.context import ICONS, AppContext
 from app.ui.main_window import MainWindow
 from app.ui.preferences import THEME_KEY
@@ -100,6 +102,8 @@ class KithApp(QObject):
             db=db,
             contacts=contacts,
             segments=SegmentService(db, clock),
+            reminders=ReminderService(db, clock),
+            interactions=InteractionService(db, clock),
             runner=self.runner,
             worker=Worker("kith-db", runner=self.runner),
             reader=Worker("kith-counts", runner=self.runner, lane=Lane.READ, priority=NORMAL),
@@ -204,7 +208,11 @@ def run(args: Sequence[str]) -> int:
     kith = KithApp(db, QSettings(), key_store=key_store, freeze_heap=True)
     try:
         window = kith.open_window()
-        keep_running_in_the_tray(app, window, QSettings(), Tray(app.windowIcon(), app))
+        tray = Tray(app.windowIcon(), app)
+        keep_running_in_the_tray(app, window, QSettings(), tray)
+        # Reminders are looked up at low priority: a user's edit never waits behind them.
+        notices = Worker("kith-reminders", runner=kith.runner, priority=Priority.LOW)
+        start_reminders(window, tray, kith.ctx.reminders, worker=notices)
         window.show()
         return int(app.exec())
     finally:

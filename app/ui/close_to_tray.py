@@ -24,6 +24,7 @@ from app.core.clock import SYSTEM_CLOCK, Clock
 from app.ui.preferences import keep_running_in_tray
 from app.ui.reminder_scheduler import ReminderScheduler
 from app.ui.tray import NOTIFIED, DueItem, Tray
+from app.ui.worker import Worker
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -147,11 +148,17 @@ class ReminderSource(Protocol):
 
 
 def start_reminders(
-    window: MainWindow, tray: Tray, source: ReminderSource, clock: Clock = SYSTEM_CLOCK
+    window: MainWindow,
+    tray: Tray,
+    source: ReminderSource,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    worker: Worker | None = None,
 ) -> ReminderScheduler:
-    """Start the scheduler on the window's worker, feeding the tray's menu and notifications."""
+    """Start the scheduler (on `worker`, else the window's), feeding the tray's menu and
+    notifications."""
     scheduler = ReminderScheduler(
-        window.ctx.worker,
+        worker or window.ctx.worker,
         lambda: source.due(0),
         source.to_notify,
         source.mark_notified,

@@ -9,6 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QUrl
 
 from app.core.services.contacts import ContactService
+from app.core.services.interactions import InteractionService
+from app.core.services.reminders import ReminderService
 from app.core.services.segments import SegmentService
 from app.core.services.session import Database, KeyStore
 from app.ui.changes import ChangeHub
@@ -27,6 +29,8 @@ class AppContext:
         db: the open database.
         contacts: contact use cases.
         segments: segment use cases.
+        reminders: reminder use cases (the card's Coming up, Preferences, the tray).
+        interactions: the timeline's use cases (the card's Log…).
         runner: the one task runner (priorities, progress, Cancel).
         worker: the runner's writer lane at high priority: edits, undo, the card's reads.
         reader: the runner's read lane at normal priority: segment counts.
@@ -41,6 +45,8 @@ class AppContext:
     db: Database
     contacts: ContactService
     segments: SegmentService
+    reminders: ReminderService
+    interactions: InteractionService
     runner: TaskRunner
     worker: Worker
     reader: Worker

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
+from app.core.domain.interaction import InteractionKind
 from app.core.services.contacts import ChangeSet
 from app.core.services.queries import ListQuery, SortOrder
 from app.ui.backups import Backups
@@ -57,7 +58,16 @@ class MainWindow(QMainWindow):
         # It highlights nothing here: it gets a selection model of its own, always empty.
         header = self.list.table.horizontalHeader()
         header.setSelectionModel(QItemSelectionModel(self.list_model, header))
-        self.detail = DetailPane(ctx.contacts, ctx.worker, ctx.hub, ctx.open_url, self)
+        self.detail = DetailPane(
+            ctx.contacts,
+            ctx.worker,
+            ctx.hub,
+            ctx.open_url,
+            self,
+            upcoming=ctx.reminders.for_contact,
+            log_interaction=ctx.interactions.log,
+            interaction_kinds=list(InteractionKind),
+        )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         for pane in (self.segments, self.list, self.detail):
@@ -74,7 +84,7 @@ class MainWindow(QMainWindow):
         self.smart = SmartSegmentActions(self)
         self.transfer = Transfer(self)
         self.backups = Backups(self)
-        self.preferences = Preferences(self)
+        self.preferences = Preferences(self, reminders=ctx.reminders)
         self.duplicates = build_duplicates_view(ctx, self)
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
 from app.core.clock import FixedClock
+from app.core.errors import UserFacingError
 from app.ui.context import ICONS
 from app.ui.reminder_scheduler import ReminderScheduler, next_local
 from app.ui.tray import Tray, message_text, tooltip_text
@@ -119,7 +120,8 @@ class Store:
 
     def due(self) -> list[Item]:
         if self.fail:
-            raise RuntimeError("the store went away")
+            # A sentence for the user (a bug would also be logged, to this process's first log)
+            raise UserFacingError("The database is locked by another program.")
         return [i for i in self.items if i.due <= TODAY]
 
     def to_notify(self) -> list[Item]:
@@ -165,8 +167,9 @@ def test_a_failed_check_is_reported_and_the_next_one_runs(qtbot: QtBot, worker: 
     store = Store(list(ITEMS))
     store.fail = True
     scheduler = _scheduler(worker, store, FixedClock(datetime(2026, 3, 28, 10, 0, tzinfo=UTC)))
-    with qtbot.waitSignal(worker.failed):
+    with qtbot.waitSignal(worker.failed) as told:
         scheduler.check()
+    assert told.args == ["The database is locked by another program."]
     store.fail = False
     with qtbot.waitSignal(scheduler.notify):
         scheduler.check()
