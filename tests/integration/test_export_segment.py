@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from faker import Faker
 
 from app.core.domain.contact import Address, Contact, Email, Name, Phone, Stage
+from app.core.domain.dates import PartialDate
 from app.core.formats import write_contacts
 from app.core.services.contacts import ContactService
+from app.core.services.queries import ListQuery
 from app.core.services.segment_catalogue import SegmentCatalogue
 from app.core.services.segments import Rule, RuleKind, SegmentService, SmartSegment
 from app.core.storage.database import Database
@@ -68,7 +71,9 @@ def test_every_segment_exports_by_key_and_by_title_with_the_windows_count(
     kith: CliRunner, db_path: Path, seeded: dict[str, int]
 ) -> None:
     kinds = {key.split(":")[0] for key in seeded}
-    assert kinds == {"all", "favourites", "tag", "stage", "smart", "import", "attention", "trash"}
+    assert kinds == {
+        "all", "favourites", "due", "tag", "stage", "smart", "import", "attention", "trash"
+    }  # fmt: skip
     db = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
     try:  # every key, as the command resolves it (a subprocess each would take minutes)
         catalogue, service = SegmentCatalogue(db), ContactService(db)
@@ -127,3 +132,19 @@ def test_an_ambiguous_or_unknown_name_lists_the_choices(
     ):
         assert choice in unknown.stderr
     assert "Traceback" not in unknown.stderr + ambiguous.stderr
+
+
+def test_the_due_segment_exports_the_contacts_with_a_reminder_due(
+    kith: CliRunner, db_path: Path, seeded: dict[str, int]
+) -> None:
+    today = date.today()  # the command reads the system's clock
+    db = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        service = ContactService(db, "GB")
+        before = service.count(ListQuery(filter=SegmentService(db).due_filter()))
+        service.add(Contact(name=Name(given="Birthday", family="Today"),
+                            birthday=PartialDate(None, today.month, today.day)))  # fmt: skip
+    finally:
+        db.close()
+    assert _exported(kith, "Due") == before + 1
+    assert "Birthday Today" in kith("export", "--segment", "due").stdout

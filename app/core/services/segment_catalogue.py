@@ -127,6 +127,9 @@ def list_segments(
     out = [
         Segment(ALL, "All contacts", ListQuery()),
         Segment(FAVOURITES, "Favourites", ListQuery(filter=FAVOURITES_FILTER)),
+        # Birthdays, follow-ups and keep-in-touch reminders due within the "days ahead"
+        # setting, or overdue: where no tray shows them, this is where they are.
+        Segment(DUE, "Due", ListQuery(filter=segments.due_filter())),
     ]
     if tag_names:
         out.append(_heading("tags", "Tags"))

@@ -201,7 +201,15 @@ class SegmentService:
 
     def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
         self._today = clock.today
+
+    def due_filter(self) -> Filter:
+        """The "Due" segment's condition: contacts with a reminder due soon or overdue."""
+        # Imported here: the reminder services build on this module (its rules).
+        from app.core.services.reminders import ReminderService  # noqa: PLC0415
+
+        return ReminderService(self._db, self._clock).due_filter()
 
     def smart_segments(self) -> list[SmartSegment]:
         """Every saved segment, in the user's order."""
