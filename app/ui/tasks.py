@@ -213,13 +213,6 @@ class TaskRunner(QObject):
         """Tasks submitted whose callbacks have not run yet."""
         return self._pending
 
-    def tasks(self) -> list[Task]:
-        """Tasks queued or running, most urgent first (for a progress display)."""
-        with self._cond:
-            running = [t for lane in Lane for t in self._running[lane]]
-            queued = [t for lane in Lane for _, _, t in self._queues[lane]]
-        return sorted(running, key=lambda t: t.priority) + sorted(queued, key=lambda t: t.priority)
-
     # The lanes' threads
 
     def _take(self, lane: Lane, thread_no: int) -> Task | None:

@@ -135,10 +135,6 @@ class Worker(QObject):
         # Logged privately (no contact data), and the sentence says where.
         self.failed.emit(log_bug(exc, f"a job on the {self._name} worker"))
 
-    def drain(self) -> None:
-        """Run the event loop until every job submitted here so far has called back."""
-        self.runner.wait(lambda: self._pending == 0)
-
     def shutdown(self) -> None:
         """Stop the runner this Worker made for itself (the application's is not its to stop)."""
         if self._owned:
