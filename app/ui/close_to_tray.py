@@ -21,6 +21,8 @@ from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication
 
 from app.core.clock import SYSTEM_CLOCK, Clock
+from app.core.services.contacts import ChangeSet
+from app.core.services.segment_catalogue import DUE
 from app.ui.preferences import keep_running_in_tray
 from app.ui.reminder_scheduler import ReminderScheduler
 from app.ui.tray import NOTIFIED, DueItem, Tray
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("kith")
+
+DUE_MOVED = ChangeSet("", segments=frozenset({DUE}))
+"""What a reminder check tells the panes: only the Due segment may have changed."""
 
 
 class CloseToTray(QObject):
@@ -167,6 +172,11 @@ def start_reminders(
         parent=tray,
     )
     scheduler.due_changed.connect(lambda items: tray.set_due(items, source.today()))
+    # Where no tray shows them, the same reminders appear in the window's banner.
+    window.tray_shown = tray.icon.isVisible
+    scheduler.due_changed.connect(lambda items: window.due_banner.set_due(items, source.today()))
+    # What is due moves with the day too (midnight): the Due segment is counted again.
+    scheduler.due_changed.connect(lambda _: window.ctx.hub.publish(DUE_MOVED))
     scheduler.notify.connect(lambda items: _notify(tray, items))
     scheduler.start()
     return scheduler

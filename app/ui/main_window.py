@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, QUrl
@@ -15,15 +15,17 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.core.domain.interaction import InteractionKind
 from app.core.services.contacts import ChangeSet
 from app.core.services.queries import ListQuery, SortOrder
+from app.core.services.segment_catalogue import DUE
 from app.ui.backups import Backups
 from app.ui.bulk_actions import BulkActions
 from app.ui.context import ICONS, AppContext
 from app.ui.detail_pane import DetailPane
+from app.ui.due_banner import DueBanner
 from app.ui.duplicates_view import build_duplicates_view
 from app.ui.list_model import ContactListModel
 from app.ui.list_pane import ListPane
@@ -74,7 +76,20 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(pane)
         self.splitter.setSizes([230, 640, 490])
         self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        # Where no tray shows, reminders due appear in a banner above the panes.
+        self.tray_shown: Callable[[], bool] = lambda: False
+        self.due_banner = DueBanner(
+            lambda: self.segments.select_key(DUE),
+            lambda: self.tray_shown(),  # noqa: PLW0108 - read at each call: run() sets it later
+            self,
+        )
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.due_banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
         self.progress = TaskProgress(ctx.runner, self)

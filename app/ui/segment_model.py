@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont
 
 from app.core.services.contacts import ContactService
 from app.core.services.queries import ListQuery
-from app.core.services.segment_catalogue import list_segments
+from app.core.services.segment_catalogue import DUE, list_segments
 from app.core.services.segments import (
     Attention,
     SegmentService,
@@ -80,12 +80,15 @@ def recount_entries(
     """The entries `shown`, with only the segments `keys` names counted again.
 
     A key of a tag or an import may add or remove a line (a new tag, an undone import): then the
-    tags and imports are read again, and a line that is new is counted too. Every other line
+    tags and imports are read again, and a line that is new is counted too; "due" makes the lines
+    again too. Every other line
     keeps the count it has.
     """
     tags: list[tuple[str, int]] | None = None
     entries: Sequence[SegmentEntry] = shown
-    if any(k.startswith(("tag:", "import:")) for k in keys):
+    if any(k.startswith(("tag:", "import:")) for k in keys) or DUE in keys:
+        # The Due segment's members are worked out by the reminder service when its line is
+        # made (not a SQL rule), so a change that may move them makes the lines again.
         tags = contacts.tag_counts()
         smart = [e.smart for e in shown if e.smart is not None]
         entries = _entries_without_counts(tags, smart, segments)
