@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 
+NAMED = 3
+"""Selected contacts the log dialog names (it counts the others)."""
+
+
 class BulkActions:
     """The Contacts menu and the list's context menu, acting on the list's selection."""
 
@@ -37,6 +41,7 @@ class BulkActions:
         stage_menu.addAction("No stage", lambda: self.set_stage(None))
         for stage in Stage:
             stage_menu.addAction(stage.value.capitalize(), self._stage_setter(stage))
+        self.log_action = self.menu.addAction("&Log interaction…", self.log_interaction)
         self.menu.addSeparator()
         self.delete_action = QAction("&Delete", window)
         self.delete_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
@@ -80,6 +85,22 @@ class BulkActions:
         if verb and len(ids) > 1 and not self.confirm(verb, len(ids)):
             return []
         return ids
+
+    def log_interaction(self) -> None:
+        """Log one call, meeting, ... with every selected contact (one undoable operation)."""
+        logger = self._w.detail.logger
+        ids = self._ids()
+        if logger is None or not ids:
+            return
+        model = self._w.list_model
+
+        def name(cid: int) -> str:
+            row = model.row_of(cid)
+            text = model.data(model.index(row, 0)) if row is not None else None
+            return str(text) if text else f"contact {cid}"
+
+        # The dialog names the first few and counts the rest: only those are looked up.
+        logger.ask([(cid, name(cid) if n < NAMED else "") for n, cid in enumerate(ids)])
 
     def confirm(self, verb: str, count: int) -> bool:
         """Ask before acting on several contacts, saying how many."""
