@@ -25,6 +25,7 @@ from time import sleep as pause
 
 import pytest
 
+from app.core.services import reminders
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 from app.ui.reminder_scheduler import FIRST_CHECK
@@ -202,7 +203,6 @@ def test_the_icon_docks_and_closing_the_window_keeps_kith_running(
 def test_a_birthday_today_is_notified_once_across_a_restart(
     display: str, db_path: Path, kith: CliRunner, tmp_path: Path
 ) -> None:
-    reminders = pytest.importorskip("app.core.services.reminders")  # the keeping branch
     today = date.today()  # the real program reads the machine's clock
     born = kith("add", "--given", "Ada", "--family", "Today", "--birthday", f"1980-{today:%m-%d}")
     assert born.returncode == 0, born.stderr

@@ -5,15 +5,16 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 
-import pytest
 from faker import Faker
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from pytestqt.qtbot import QtBot
 
 from app.core.clock import SYSTEM_CLOCK, FixedClock
+from app.core.domain import interaction
 from app.core.domain.contact import Contact, Email, Name, Phone, Url
 from app.core.domain.dates import PartialDate
+from app.core.services import interactions
 from app.core.services.contacts import ContactService
 from app.core.storage.database import Database
 from app.ui.avatar import PALETTE, avatar, colour_for, initials
@@ -113,7 +114,6 @@ def test_never_contacted_says_so_and_ages_read_naturally(qtbot: QtBot) -> None:
 
 
 def test_the_timeline_lists_interactions_newest_first(qtbot: QtBot) -> None:
-    interaction = pytest.importorskip("app.core.domain.interaction")  # the keeping branch
     kinds = interaction.InteractionKind
     logged = [
         interaction.Interaction("1", kinds.CALL, datetime(2026, 6, 3, 10, 0, tzinfo=UTC), "Quote"),
@@ -377,8 +377,7 @@ def test_log_is_offered_only_where_interactions_can_be_logged(
 def test_logging_a_call_from_the_card_shows_it_on_the_timeline(
     qtbot: QtBot, window: MainWindow, db: Database, service: ContactService, filled: list[int]
 ) -> None:
-    interactions = pytest.importorskip("app.core.services.interactions")  # the keeping branch
-    kinds = pytest.importorskip("app.core.domain.interaction").InteractionKind
+    kinds = interaction.InteractionKind
     logger = InteractionLogger(
         window.detail,
         window.ctx.worker,

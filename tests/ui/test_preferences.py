@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.core.services import reminders
 from app.core.services.contacts import ContactService
 from app.core.storage.database import Database
 from app.ui import autostart
@@ -249,7 +250,6 @@ def test_the_autostart_entry_runs_this_kith(tmp_path: Path) -> None:
 def test_reminder_settings_are_stored_through_the_reminder_service(
     qtbot: QtBot, window: MainWindow, db: Database, config_home: Path
 ) -> None:
-    reminders = pytest.importorskip("app.core.services.reminders")  # the keeping branch
     preferences = Preferences(window, reminders=reminders.ReminderService(db))
     dialog = open_preferences(qtbot, window, preferences)
     assert dialog.reminder_time.isEnabled() and dialog.feb29.count() == 2

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.core.clock import FixedClock
 from app.core.domain.contact import Contact, Name
 from app.core.domain.dates import PartialDate
+from app.core.services import reminders
 from app.core.services.contacts import ContactService
 from app.core.storage.database import Database
 from app.ui.close_to_tray import CloseToTray, keep_running_in_the_tray, start_reminders
@@ -144,7 +145,6 @@ def test_no_tray_no_keeping_running(
 def test_a_birthday_today_fills_the_menu_and_notifies_once_across_restarts(
     qtbot: QtBot, window: MainWindow, tray: Tray, service: ContactService, db: Database
 ) -> None:
-    reminders = pytest.importorskip("app.core.services.reminders")  # the keeping branch
     clock = FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     change = service.add(
         Contact(name=Name(given="Ada", family="Birthday"), birthday=PartialDate(1986, 12, 1))
