@@ -50,7 +50,10 @@ class CardRow:
 
 
 class InteractionLike(Protocol):
-    """What the timeline reads of an interaction (the `keeping` branch's Interaction)."""
+    """What the timeline reads of an interaction (`app.core.domain.interaction.Interaction`)."""
+
+    @property
+    def id(self) -> str: ...
 
     @property
     def at(self) -> datetime: ...
@@ -69,6 +72,8 @@ class TimelineEntry:
     when: datetime
     kind: str
     summary: str
+    id: str = ""
+    """The interaction's id within its contact (what Edit… and Delete name)."""
 
 
 class Upcoming(Protocol):
@@ -79,6 +84,9 @@ class Upcoming(Protocol):
 
     @property
     def label(self) -> str: ...
+
+    @property
+    def id(self) -> str: ...
 
 
 def long_date(value: PartialDate) -> str:
@@ -180,7 +188,10 @@ def subtitle(contact: Contact) -> str:
 def timeline_of(contact: Contact) -> list[TimelineEntry]:
     """The contact's interactions, newest first (none until interactions are recorded)."""
     items: Sequence[InteractionLike] = getattr(contact, "interactions", ())
-    entries = [TimelineEntry(i.at, str(getattr(i.kind, "value", i.kind)), i.summary) for i in items]
+    entries = [
+        TimelineEntry(i.at, str(getattr(i.kind, "value", i.kind)), i.summary, str(i.id))
+        for i in items
+    ]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -40,6 +41,8 @@ from app.ui.card_text import (
 )
 
 AVATAR_SIZE = 96
+SNOOZE_DAYS = 7
+"""How long Snooze on the card hides a reminder."""
 LINK_STYLE = (
     "QPushButton { border: none; padding: 0; text-align: left; color: palette(link); }"
     "QPushButton:hover { text-decoration: underline; }"
@@ -99,10 +102,18 @@ class CardView(QWidget):
     Signals:
         edit_requested: the user asked to edit (Edit, Enter, double-click).
         log_requested: the user asked to log an interaction ("Log…").
+        reminder_done: Done beside a reminder under "Coming up" (its id).
+        reminder_snoozed: Snooze beside a reminder (its id).
+        interaction_edit: Edit… in a timeline entry's menu (the interaction's id).
+        interaction_delete: Delete in a timeline entry's menu (the interaction's id).
     """
 
     edit_requested = Signal()
     log_requested = Signal()
+    reminder_done = Signal(str)
+    reminder_snoozed = Signal(str)
+    interaction_edit = Signal(str)
+    interaction_delete = Signal(str)
 
     def __init__(
         self, clock: Clock, open_url: Callable[[str], None], parent: QWidget | None = None
@@ -152,6 +163,7 @@ class CardView(QWidget):
         self.links: list[LinkButton] = []
         self.labels: list[QLabel] = []
         self._upcoming: list[str] = []
+        self.reminder_buttons: list[tuple[str, QPushButton, QPushButton]] = []
         self._contact_id: int | None = -1
         self.entries: list[TimelineEntry] = []
         self._layout()
@@ -249,8 +261,20 @@ class CardView(QWidget):
         self._upcoming = [f"{long_date_of(item)} — {item.label}" for item in items]
         if items:
             self._coming.addWidget(_heading("Coming up", self.coming_up))
-        for text in self._upcoming:
-            self._coming.addWidget(_label(text, self.coming_up))
+        self.reminder_buttons = []
+        for text, item in zip(self._upcoming, items, strict=True):
+            line = QHBoxLayout()
+            line.addWidget(_label(text, self.coming_up), 1)
+            done = QPushButton("Done", self.coming_up)
+            done.setToolTip("Mark this reminder done")
+            done.clicked.connect(lambda _=False, rid=item.id: self.reminder_done.emit(rid))
+            snooze = QPushButton("Snooze", self.coming_up)
+            snooze.setToolTip(f"Remind me again in {SNOOZE_DAYS} days")
+            snooze.clicked.connect(lambda _=False, rid=item.id: self.reminder_snoozed.emit(rid))
+            line.addWidget(done)
+            line.addWidget(snooze)
+            self._coming.addLayout(line)
+            self.reminder_buttons.append((item.id, done, snooze))
         self.coming_up.setVisible(bool(items))
 
     def upcoming_texts(self) -> list[str]:
@@ -264,11 +288,24 @@ class CardView(QWidget):
             when = entry.when.astimezone().strftime("%d %b %Y, %H:%M")
             row = _label(f"{when} · {entry.kind}\n{entry.summary}", self.timeline, selectable=True)
             row.setObjectName("timeline-entry")
+            row.setToolTip("Right-click to edit or delete")
+            row.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            row.customContextMenuRequested.connect(
+                lambda pos, r=row, iid=entry.id: self._entry_menu(r, iid).popup(r.mapToGlobal(pos))
+            )
             self._timeline.addWidget(row)
         if not entries:
             self._timeline.addWidget(
                 _label("No calls, emails or meetings logged yet.", self.timeline, dim=True)
             )
+
+    def _entry_menu(self, row: QLabel, interaction_id: str) -> QMenu:
+        """Edit… and Delete for one timeline entry (both undoable)."""
+        menu = QMenu(row)
+        menu.addAction("Edit…", lambda: self.interaction_edit.emit(interaction_id))
+        menu.addAction("Delete", lambda: self.interaction_delete.emit(interaction_id))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
 
     # Asking to edit
 

@@ -35,6 +35,7 @@ from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet, ContactService
+from app.ui.card_actions import CardActions, InteractionActions, ReminderActions
 from app.ui.card_text import Upcoming
 from app.ui.card_view import CardView
 from app.ui.changes import ChangeHub
@@ -90,6 +91,8 @@ class DetailPane(QWidget):
         upcoming: Callable[[int], Sequence[Upcoming]] | None = None,
         log_interaction: LogInteraction | None = None,
         interaction_kinds: Sequence[enum.Enum] = (),
+        reminders: ReminderActions | None = None,
+        interactions: InteractionActions | None = None,
     ) -> None:
         """Build the pane.
 
@@ -104,6 +107,8 @@ class DetailPane(QWidget):
             log_interaction: logs an interaction (the interaction service's `log`; run on
                 the worker); with `interaction_kinds`, the card offers "Log…".
             interaction_kinds: the kinds of interaction to choose from.
+            reminders: Done and Snooze beside the card's reminders (run on the worker).
+            interactions: Edit… and Delete of the timeline's entries (run on the worker).
         """
         super().__init__(parent)
         self._service = service
@@ -142,6 +147,18 @@ class DetailPane(QWidget):
         self.reader.edit_requested.connect(self.edit)
         self.reader.log_requested.connect(self.log)
         self.reader.log_button.setVisible(self.logger is not None)
+        self.card_actions = CardActions(
+            self.reader,
+            self._shown_contact,
+            lambda: self._show_read(self._contact) if self._contact is not None else None,
+            worker,
+            hub,
+            reminders=reminders,
+            interactions=interactions,
+            kinds=interaction_kinds,
+            clock=clock,
+            parent=self,
+        )
         self.read_page = QScrollArea(self)
         self.read_page.setObjectName("read-card")
         self.read_page.setWidgetResizable(True)
@@ -257,6 +274,12 @@ class DetailPane(QWidget):
             )
         else:
             self.reader.set_upcoming([])
+
+    def _shown_contact(self) -> tuple[int, str] | None:
+        contact = self._contact
+        if contact is None or contact.id is None:
+            return None
+        return contact.id, contact.display_name
 
     def _show_upcoming(self, generation: int, items: list[Upcoming]) -> None:
         if generation == self._load_generation:

@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
             upcoming=ctx.reminders.for_contact,
             log_interaction=ctx.interactions.log,
             interaction_kinds=list(InteractionKind),
+            reminders=ctx.reminders,
+            interactions=ctx.interactions,
         )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")

@@ -133,6 +133,7 @@ def test_coming_up_shows_the_reminders_it_is_given(qtbot: QtBot) -> None:
     class Due:
         due: date
         label: str
+        id: str = "birthday:1:2026-06-17"
 
     view = _reader(qtbot)
     view.show_contact(Contact(name=Name(given="Di")))
