@@ -204,7 +204,9 @@ class CardView(QWidget):
         """Show `contact` (its filled fields only)."""
         name = contact.display_name or "New contact"
         dpr = self.devicePixelRatioF()
-        self.avatar.setPixmap(avatar(name, contact.photo, AVATAR_SIZE, dpr))
+        # Initials of the person's given and family names, not of "Mr" and "Jr".
+        person = " ".join(p for p in (contact.name.given, contact.name.family) if p) or name
+        self.avatar.setPixmap(avatar(person, contact.photo, AVATAR_SIZE, dpr))
         self.avatar.setToolTip("Photo" if contact.photo else "")
         self.name.setText(name)
         self.subtitle.setText(subtitle(contact))

@@ -405,3 +405,12 @@ def test_logging_a_call_from_the_card_shows_it_on_the_timeline(
     assert stored is not None and [i.summary for i in stored.interactions] == [entry.summary]  # type: ignore[attr-defined]
     window.undo()  # one undoable operation
     qtbot.waitUntil(lambda: window.detail.reader.entries == [])
+
+
+def test_the_avatar_is_of_the_given_and_family_names_not_the_title(qtbot: QtBot) -> None:
+    view = _reader(qtbot)
+    name = Name(prefix="Mr", given="Ada", middle="King", family="Lovelace", suffix="Jr")
+    view.show_contact(Contact(name=name))
+    drawn = view.avatar.pixmap().toImage()
+    assert drawn.pixelColor(drawn.width() // 2, 6) == colour_for("Ada Lovelace")
+    assert initials("Ada Lovelace") == "AL"
