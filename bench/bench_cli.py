@@ -161,7 +161,6 @@ import sys, time, io, contextlib
 marks = [("", time.perf_counter())]
 def mark(label): marks.append((label, time.perf_counter()))
 import app.cli.main, argparse; mark("argparse, app.cli.main")
-import sqlalchemy; mark("import sqlalchemy (core, no ORM)")
 import sqlcipher3.dbapi2; mark("import sqlcipher3")
 import phonenumbers; mark("import phonenumbers")
 import app.cli.contact_commands; mark("import the rest of Kith's storage and services")
@@ -183,6 +182,8 @@ with contextlib.redirect_stdout(io.StringIO()):
         print(printable(f"{row.id:>6}  {row.display_name}  {row.org}  {row.email}"))
 mark("rows and printing")
 db.close(); mark("close")
+# Reads are raw (storage/raw_read.py): a listing no longer imports SQLAlchemy at all.
+assert "sqlalchemy" not in sys.modules, "the listing imported SQLAlchemy"
 for (_, before), (label, after) in zip(marks, marks[1:]):
     print(f"{label}\\t{(after - before) * 1000:.1f}")
 """

@@ -10,8 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import PHOTO_MAX_BYTES, Contact, Stage
@@ -41,6 +40,9 @@ from app.core.storage.database import Database
 from app.core.storage.search import ListQuery, ListRow
 from app.core.tasks import TaskControl
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
 
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
@@ -62,8 +64,8 @@ class ChangeSet:
         return self.added + self.changed + self.removed
 
 
-_WouldChange = Callable[[Connection], bool]
-_Apply = Callable[[Connection, int, str, list[int], TaskControl], None]
+_WouldChange = Callable[["Connection"], bool]
+_Apply = Callable[["Connection", int, str, list[int], TaskControl], None]
 
 
 class ContactService:

@@ -25,8 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
@@ -37,6 +36,9 @@ from app.core.services.contacts import ChangeSet
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
 from app.core.tasks import Cancelled, TaskControl
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 CHUNK = 2000
 """Records matched and stored together: parsing (in worker processes) overlaps storing."""

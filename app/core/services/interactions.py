@@ -12,8 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
@@ -24,6 +23,9 @@ from app.core.services.contacts import ChangeSet
 from app.core.services.segments import RuleKind, rules_from_json
 from app.core.storage import contacts_repo, journal, segments_repo
 from app.core.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 SUMMARY_MAX = 10_000
 """Characters of a summary; a pasted email thread is cut with a sentence, not stored whole."""

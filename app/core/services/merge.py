@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
@@ -20,6 +19,9 @@ from app.core.services.contacts import ChangeSet
 from app.core.storage import contacts_repo, journal, reminders_repo
 from app.core.storage.database import Database
 from app.core.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 STEP = 200
 """Groups merged between two progress reports (and chances to cancel)."""

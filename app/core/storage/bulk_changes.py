@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.storage import bulk_journal, contacts_repo
 from app.core.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 _PER_STATEMENT = 10_000
 _IDS = "temp.bulk_ids"

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.domain.contact import Contact
 from app.core.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 CHUNK = 10_000
 """Contacts changed per step: progress and cancel are checked between chunks."""

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from json.encoder import encode_basestring
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
-from sqlalchemy import Connection
 
 from app.core.domain.contact import Contact
 from app.core.domain.normalise import digits, fold, normalise_email
 from app.core.storage.contact_rows import RowMapping
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 _COLUMNS = (
     "id", "uid", "prefix", "given", "middle", "family", "suffix", "nickname", "display_name",

@@ -7,10 +7,9 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage import migrate
@@ -30,6 +29,10 @@ from app.core.storage.engine import (
     notice_on_stderr,
 )
 from app.core.storage.partial_files import sweep
+from app.core.storage.raw_read import ConnectionPool, LentConnection, RawConnection
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +45,10 @@ class Database:
     """An unlocked, migrated Kith database.
 
     Use `Database.create` or `Database.open`; `write()` and `read()` give a connection inside a
-    transaction. While it is open it holds a shared lock beside the file (see `db_lock`), so a
-    restore by another Kith knows it is here. When the file is replaced under it (another
+    transaction: a SQLAlchemy one to write, a `RawConnection` to read (SQLAlchemy is imported
+    only to write; both lend connections from one pool, see `raw_read`). While it is open it
+    holds a shared lock beside the file (see `db_lock`), so a restore by another Kith knows it
+    is here. When the file is replaced under it (another
     program moved a copy over it), the next transaction opens the new file and `on_replaced`
     callbacks run, instead of writing into the unlinked old one.
     """
@@ -60,14 +65,34 @@ class Database:
         sweep(path.parent / "backups")
         self._identity = _identity(path)
         self._exclusive = False
-        self._engine = self._make_engine()
+        self._pool = self._make_pool()
+        self._engine: Engine | None = None
         self._replaced_callbacks: list[Callable[[], None]] = []
 
     def _notify(self, message: str) -> None:
         self.notice(message)
 
-    def _make_engine(self) -> Engine:
-        return make_engine(self.path, self._key, notice=self._notify, exclusive=self._exclusive)
+    def _make_pool(self) -> ConnectionPool:
+        path, key, exclusive = self.path, self._key, self._exclusive
+        # An exclusive connection keeps its lock: a second one could not even read.
+        return ConnectionPool(
+            lambda: connect_raw(path, key, exclusive=exclusive), limit=1 if exclusive else None
+        )
+
+    def _lend(self) -> LentConnection:
+        """A pooled connection for SQLAlchemy (the pool it came from takes it back)."""
+        pool = self._pool
+        return LentConnection(pool.take(), pool)
+
+    def _writer(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self._lend, notice=self._notify)
+        return self._engine
+
+    def _dispose(self) -> None:
+        """Close the idle connections; the next transaction opens the file afresh."""
+        self._pool.dispose()
+        self._pool = self._make_pool()
 
     def _open_on_a_full_disk(self) -> None:
         """Reopen in exclusive locking mode, which reads without the shared-memory file.
@@ -81,9 +106,8 @@ class Database:
             "The disk holding the database is full: Kith can read it, but nothing can be "
             "changed until some space is freed."
         )
-        self._engine.dispose()
         self._exclusive = True
-        self._engine = self._make_engine()
+        self._dispose()
 
     def on_replaced(self, callback: Callable[[], None]) -> None:
         """Call `callback` (on the thread that noticed) after the file was replaced and reopened."""
@@ -103,8 +127,7 @@ class Database:
         if identity == self._identity:
             return
         log.warning("the database file was replaced; reopening it")
-        self._engine.dispose()
-        self._engine = self._make_engine()
+        self._dispose()
         self._identity = identity
         for callback in self._replaced_callbacks:
             callback()
@@ -167,7 +190,8 @@ class Database:
         db = cls(path, key)
         try:
             try:
-                # The pool keeps this first keyed connection: the key is derived once, not twice.
+                # The pool keeps this first keyed connection: the key is derived once per
+                # process (reads and writes share it), however many transactions follow.
                 with db.read() as conn:
                     app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
             except DiskFullError:
@@ -209,8 +233,11 @@ class Database:
         SQLite errors the user can act on (disk full, read-only, locked) become UserFacingError.
         """
         self._check_file()
+        engine = self._writer()
+        from sqlalchemy.exc import DBAPIError  # noqa: PLC0415 - imported with the engine
+
         try:
-            with self._engine.connect() as conn:
+            with engine.connect() as conn:
                 conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
                     yield conn
@@ -221,15 +248,25 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for reading; its transaction is rolled back at the end."""
+        """A connection for reading; its transaction is rolled back at the end.
+
+        It is a `RawConnection` (no SQLAlchemy), typed as the `Connection` storage's read
+        code takes: that code uses only `exec_driver_sql` and the result methods it offers.
+        """
         self._check_file()
+        pool = self._pool
         try:
-            with self._engine.connect() as conn:
-                yield conn
-        except sqlcipher.Error as exc:  # raised by the pool while connecting
+            raw = pool.take()
+            try:
+                reader = RawConnection(raw)
+                try:
+                    yield cast("Connection", reader)
+                finally:
+                    reader.end()
+            finally:
+                pool.give(raw)
+        except sqlcipher.Error as exc:  # connecting, or a query
             raise explain_sqlite_error(exc, self.path) or exc from exc
-        except DBAPIError as exc:
-            raise explain_sqlite_error(exc.orig or exc, self.path) or exc from exc
 
     def rekey(self, new_key: DatabaseKey) -> None:
         """Re-encrypt the whole file under `new_key` (PRAGMA rekey).
@@ -243,14 +280,14 @@ class Database:
         if not self.lock.try_exclusive():
             raise UserFacingError(IN_USE)
         try:
-            self._engine.dispose()
+            self._pool.dispose()
             raw = connect_raw(self.path, self._key)
             try:
                 raw.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
             finally:
                 raw.close()
             self._key = new_key
-            self._engine = self._make_engine()
+            self._pool = self._make_pool()
         finally:
             self.lock.share()
 
@@ -266,12 +303,12 @@ class Database:
 
     def reopen(self) -> None:
         """Close the connections to the file; the next transaction opens it afresh."""
-        self._engine.dispose()
+        self._dispose()
         self._identity = _identity(self.path)
 
     def close(self) -> None:
         """Close every connection (SQLite checkpoints the WAL into the file) and the lock."""
-        self._engine.dispose()
+        self._pool.dispose()
         self.lock.release()
 
 

@@ -1,7 +1,8 @@
 """The encrypted SQLCipher engine: keying, pragmas, and the errors a user must be told.
 
 The key is applied on the raw DBAPI connection before SQLAlchemy sees it, so it never appears in
-SQLAlchemy's logs or in any statement it records.
+SQLAlchemy's logs or in any statement it records. SQLAlchemy itself is imported only when an
+engine is made (to write or migrate): reads go through `raw_read` (see there why).
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
 
 from app.core import paths
 from app.core.errors import UserFacingError, WrongKeyError
 from app.core.storage.damage import DamagedDatabaseError, damaged_message, key_verifies_pages
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -172,28 +174,19 @@ def begin_write(conn: Any, notice: Notice, wait: float = WRITE_WAIT_S) -> None:
             told = True
 
 
-def make_engine(
-    path: Path,
-    key: DatabaseKey,
-    *,
-    pool_size: int = 2,
-    notice: Notice = notice_on_stderr,
-    exclusive: bool = False,
-) -> Engine:
-    """An engine whose connections are keyed SQLCipher connections to `path`.
+def make_engine(creator: Callable[[], Any], *, notice: Notice = notice_on_stderr) -> Engine:
+    """An engine whose connections are the keyed SQLCipher connections `creator` gives.
 
-    Connections are kept in a small pool: with a passphrase every new connection pays the key
-    derivation (about 85 ms). `notice` is told when a writer waits for another Kith. An
-    `exclusive` engine (for a full disk) has one connection, in exclusive locking mode.
+    SQLAlchemy keeps no pool of its own (a NullPool closes each connection it is done with):
+    `creator` lends a connection from `Database`'s pool and takes it back on close, so reads
+    and writes share connections and a passphrase's key derivation (about 85 ms) is paid once.
+    `notice` is told when a writer waits for another Kith.
     """
-    engine = create_engine(
-        "sqlite://",
-        module=sqlcipher,
-        creator=lambda: connect_raw(path, key, exclusive=exclusive),
-        poolclass=QueuePool,
-        pool_size=1 if exclusive else pool_size,
-        max_overflow=0 if exclusive else 2,
-    )
+    # Imported here: SQLAlchemy is slow to import, and reading needs none of it.
+    from sqlalchemy import create_engine, event  # noqa: PLC0415
+    from sqlalchemy.pool import NullPool  # noqa: PLC0415
+
+    engine = create_engine("sqlite://", module=sqlcipher, creator=creator, poolclass=NullPool)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -14,14 +14,16 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.domain.contact import Contact
 from app.core.domain.serialise import contact_from_dict, contact_to_dict
 from app.core.storage import bulk_journal, contacts_repo
 from app.core.storage.bulk_journal import Touched
 from app.core.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 CHUNK = 2000
 """Journal rows handled at a time by undo and redo."""

@@ -12,8 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.domain.contact import Contact, Event
 from app.core.domain.dates import PartialDate
@@ -21,6 +20,9 @@ from app.core.domain.interaction import Cadence
 from app.core.domain.serialise import decoder, field_type
 from app.core.reminders.compute import State
 from app.core.reminders.model import FollowUp, Subject
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 _CHUNK = 500
 _DONE, _SNOOZED = "done", "snoozed"

@@ -9,10 +9,12 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from app.core.domain.normalise import fold
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 class SortOrder(enum.StrEnum):

@@ -13,7 +13,8 @@ from tests.conftest import PASSPHRASE
 
 
 def test_migrated_schema_matches_the_declared_tables(db: Database) -> None:
-    with db.read() as conn:
+    # Alembic compares on a SQLAlchemy connection: reads are raw, writes are SQLAlchemy's.
+    with db.write() as conn:
         # The FTS5 table and its shadow tables are not ORM tables; their DDL is checked by use.
         context = MigrationContext.configure(
             conn,
