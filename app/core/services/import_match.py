@@ -168,4 +168,3 @@ class ImportMatcher:
         if keys and len(self._file_records) < FILE_RECORDS:
             self._file_records[line] = (record, contact.display_name)
         return best
-

@@ -24,7 +24,7 @@ import gc
 import itertools
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -380,6 +380,21 @@ def _classify(
     )  # fmt: skip
 
 
+def match_json(row: PreviewRow) -> dict[str, object]:
+    """A row's match, for `kith import --dry-run --json`: candidate, score, reasons, twin."""
+    twin = row.file_match
+    return {
+        "candidate_id": row.candidate_id,
+        "candidate_name": row.candidate_name or None,
+        "score": row.score,
+        "reasons": list(row.reasons),
+        "file_match": None
+        if twin is None
+        else {"line": twin.line, "display_name": twin.display_name, "score": twin.score,
+              "reasons": list(twin.reasons)},
+    }  # fmt: skip
+
+
 def _decide(
     row: PreviewRow, on_match: OnMatch, choices: Mapping[int, OnMatch]
 ) -> tuple[OnMatch, int | None]:
@@ -571,7 +586,7 @@ def _create(
 
 
 def _update(
-    conn: Connection, op: int, pairs: list[tuple[Contact, int, OnMatch]], when: datetime
+    conn: Connection, op: int, pairs: Sequence[tuple[Contact, int, OnMatch]], when: datetime
 ) -> list[int]:
     changed: list[int] = []
     for incoming, contact_id, how in pairs:

@@ -64,9 +64,7 @@ def _file(tmp_path: Path, *cards: str) -> Path:
 
 
 def _rows(db: Database, path: Path) -> list[importer.PreviewRow]:
-    plan, _ = importer.import_file(
-        db, path, region=REGION, dry_run=True, rows=importer.EVERY_ROW
-    )
+    plan, _ = importer.import_file(db, path, region=REGION, dry_run=True, rows=importer.EVERY_ROW)
     return plan.rows
 
 
@@ -110,7 +108,9 @@ def test_update_changes_only_real_matches_and_never_renames_alice(
     assert kept.display_name == "Alice Walker"
     assert kept.title == "Architect"
     assert sorted(c.display_name for c in everyone) == [
-        "Alice Walker", "Bob Colleague", "Carol Partner"
+        "Alice Walker",
+        "Bob Colleague",
+        "Carol Partner",
     ]
 
 
@@ -142,9 +142,7 @@ def test_merge_keeps_every_value_of_both(db: Database, stored: int, tmp_path: Pa
     assert kept.tags == ["client"] and kept.title == "Architect"
 
 
-def test_per_record_choices_override_the_default(
-    db: Database, stored: int, tmp_path: Path
-) -> None:
+def test_per_record_choices_override_the_default(db: Database, stored: int, tmp_path: Path) -> None:
     path = _file(tmp_path, COLLEAGUE, ALICE_AGAIN)
     colleague, again = _rows(db, path)
     choices = {colleague.line: importer.OnMatch.SKIP, again.line: importer.OnMatch.CREATE}
