@@ -33,12 +33,12 @@ from sqlalchemy import Connection
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
-from app.core.domain.merge import MergePlan
-from app.core.domain.normalise import is_valid_email, normalise_email, phone_problem
+from app.core.domain.normalise import is_valid_email, phone_problem
 from app.core.errors import UserFacingError
 from app.core.formats import ImportProblem, ImportRecord, detect_format, read_records
 from app.core.services.contacts import ChangeSet
 from app.core.services.import_match import FileMatch, ImportMatcher
+from app.core.services.import_merge import merge_into, merge_keeping
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
 from app.core.tasks import Cancelled, TaskControl
@@ -477,47 +477,6 @@ def _store(
                 changed += _update(conn, op, updating, when)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
     return ImportResult(change, op, len(added), len(changed), skipped)
-
-
-def merge_into(existing: Contact, incoming: Contact) -> Contact:
-    """`existing` updated from an imported record: its filled fields win, lists are joined."""
-    merged = copy.deepcopy(existing)
-    if not incoming.name.is_empty():
-        merged.name = copy.deepcopy(incoming.name)
-    for attr in ("nickname", "org", "department", "title", "notes", "photo_mime"):
-        value = getattr(incoming, attr)
-        if value:
-            setattr(merged, attr, value)
-    for attr in ("birthday", "anniversary", "photo", "stage"):
-        value = getattr(incoming, attr)
-        if value is not None:
-            setattr(merged, attr, value)
-    emails = {normalise_email(e.value) for e in merged.emails}
-    merged.emails += [e for e in incoming.emails if normalise_email(e.value) not in emails]
-    phones = {p.e164 or p.value for p in merged.phones}
-    merged.phones += [p for p in incoming.phones if (p.e164 or p.value) not in phones]
-    merged.addresses += [a for a in incoming.addresses if a not in merged.addresses]
-    merged.urls += [u for u in incoming.urls if u.value not in {x.value for x in merged.urls}]
-    merged.events += [e for e in incoming.events if e not in merged.events]
-    known_tags = {t.casefold() for t in merged.tags}
-    merged.tags += [t for t in incoming.tags if t.casefold() not in known_tags]
-    merged.custom.update(incoming.custom)
-    merged.extra_vcard += [x for x in incoming.extra_vcard if x not in merged.extra_vcard]
-    return merged
-
-
-def merge_keeping(existing: Contact, incoming: Contact) -> Contact:
-    """`existing` merged with an imported record by `MergePlan`, losing nothing.
-
-    The stored contact survives (its id, UID and filled single values win; an empty one takes
-    the record's), and every email, phone, address, tag, note and custom field of both is kept.
-    """
-    assert existing.id is not None
-    stand_in = copy.copy(incoming)
-    stand_in.id = -1 if existing.id != -1 else -2  # MergePlan merges stored contacts by id
-    merged = MergePlan.default([existing, stand_in], survivor_id=existing.id).result()
-    merged.updated_at = existing.updated_at
-    return merged
 
 
 def commit(
