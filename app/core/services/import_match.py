@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from app.core.dedupe import MATCH_PROBABILITY, MatchModel, default_model
-from app.core.dedupe.levels import compare_records
+from app.core.dedupe.batch import Batch
+from app.core.dedupe.levels import Comparison, compare_records
 from app.core.dedupe.reasons import reasons
 from app.core.dedupe.record import Record, to_record
 from app.core.domain.contact import Contact
@@ -137,31 +138,39 @@ class ImportMatcher:
             cid = self._uids[contact.uid]
             name = self._stored[cid][1] if cid in self._stored else ""
             return Verdict(cid, cid, name, 1.0, (SAME_UID,), file_match)
-        best: tuple[float, int, tuple[str, ...]] | None = None
-        for cid in self._candidates(contact):
-            if cid not in self._stored:
-                continue
-            score, words = self._weigh(record, self._stored[cid][0])
-            if best is None or score > best[0]:
-                best = (score, cid, words)
-        if best is None:
+        ids = [cid for cid in self._candidates(contact) if cid in self._stored]
+        if not ids:
             return Verdict(file_match=file_match)
-        score, cid, words = best
+        others = [self._stored[cid][0] for cid in ids]
+        comparisons, scores = self._weigh(record, others)
+        # The best score wins; among equals, the first candidate found (the same UID, email...).
+        best = max(range(len(ids)), key=lambda n: (scores[n], -n))
+        cid, score = ids[best], scores[best]
+        words = reasons(record, others[best], comparisons[best])
         match_id = cid if score >= MATCH_PROBABILITY else None
         return Verdict(match_id, cid, self._stored[cid][1], score, words, file_match)
 
-    def _weigh(self, a: Record, b: Record) -> tuple[float, tuple[str, ...]]:
-        c = compare_records(a, b)
-        return round(self._model.probability(c), 4), reasons(a, b, c)
+    def _weigh(self, a: Record, others: list[Record]) -> tuple[list[Comparison], list[float]]:
+        """`a` compared with each of `others`, and the probabilities, in one model call."""
+        comparisons = [compare_records(a, b) for b in others]
+        batch = Batch.of(
+            [c.levels for c in comparisons], [self._model.rarities(c) for c in comparisons]
+        )
+        scores = [round(float(p), 4) for p in self._model.probabilities(batch)]
+        return comparisons, scores
 
     def _match_in_file(self, contact: Contact, record: Record, line: int) -> FileMatch | None:
         keys = self._record_keys(contact)
         best: FileMatch | None = None
-        for earlier in dict.fromkeys(n for k in keys for n in self._file.get(k, ())):
-            other, name = self._file_records[earlier]
-            score, words = self._weigh(record, other)
-            if score >= MATCH_PROBABILITY and (best is None or score > best.score):
-                best = FileMatch(earlier, name, score, words)
+        lines = list(dict.fromkeys(n for k in keys for n in self._file.get(k, ())))
+        if lines:
+            others = [self._file_records[n][0] for n in lines]
+            comparisons, scores = self._weigh(record, others)
+            top = max(range(len(lines)), key=lambda n: (scores[n], -n))
+            if scores[top] >= MATCH_PROBABILITY:  # the words only for a pair worth showing
+                words = reasons(record, others[top], comparisons[top])
+                name = self._file_records[lines[top]][1]
+                best = FileMatch(lines[top], name, scores[top], words)
         if len(self._file_records) < FILE_RECORDS:
             for key in keys:
                 _add(self._file, key, line)
