@@ -120,12 +120,12 @@ def test_the_window_imports_what_the_cli_imports(
         dialog.commit()
     result: importer.ImportResult = imported.args[0]
     wait_idle(qtbot, both)
-    # The window merges a probable match by default (keeping every value): Piotr's card adds
-    # nothing to him, so he is neither updated nor skipped.
+    # The window merges a probable match by default (keeping every value): Piotr's card fills
+    # what his stored contact lacks, so he is updated, not skipped.
     cli = cli_json(kith, "import", "--region", REGION, "--on-match", "merge", str(MIXED))
     assert (result.created, result.updated, result.skipped) == (
         cli["created"], cli["updated"], cli["skipped"],
-    ) == (5, 0, 0)  # fmt: skip
+    ) == (5, 1, 0)  # fmt: skip
     assert list(result.change.added) == cli["ids"]
     service = ContactService(window_db, REGION)
     mine = [
