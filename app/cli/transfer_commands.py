@@ -26,7 +26,8 @@ def register(sub: Any) -> None:
     imp.add_argument("--region", help="phone region for numbers without a country code")
     imp.add_argument(
         "--on-match", choices=[m.value for m in importer.OnMatch], default="skip",
-        help="what to do with a record that matches a contact by UID, email or phone",
+        help="what to do with a record that probably is a stored contact (same UID, or "
+        "scored as the duplicate scan scores): merge keeps every value of both",
     )  # fmt: skip
     imp.add_argument("--dry-run", action="store_true", help="say what would happen; store nothing")
     imp.add_argument("--json", action="store_true")
@@ -63,7 +64,7 @@ def _report(
     if result is None and per_record:
         data["records"] = [
             {"line": r.line, "display_name": r.display_name, "status": r.status.value,
-             "match_id": r.match_id, "detail": r.detail}
+             "match_id": r.match_id, "detail": r.detail, **importer.match_json(r)}
             for r in plan.rows
         ]  # fmt: skip
     elif result is not None:

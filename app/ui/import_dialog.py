@@ -1,9 +1,11 @@
 """The import dialog: a preview of the file, a column map for generic CSV, then the import.
 
 Both go through `importer.import_file`, the path `kith import` takes: the preview is its dry run
-(counts, problems, a bounded sample of rows) on the background worker, and the import streams
-the file into one transaction on the database worker, with progress and Cancel (which rolls it
-all back). The GUI thread never parses the file.
+(counts, problems, every match and near match, a bounded sample of the rest) on the background
+worker, and the import streams the file into one transaction on the database worker, with
+progress and Cancel (which rolls it all back). The GUI thread never parses the file. Each row
+that matches or shares something with a stored contact shows it, with the score and reasons,
+and offers merge / create / skip; the import applies those choices line by line.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTableWidget,
     QVBoxLayout,
@@ -37,7 +41,7 @@ from app.core.services import importer
 from app.core.services.importer import ImportCancelledError, ImportPreview, ImportResult, OnMatch
 from app.core.tasks import TaskControl
 from app.ui.context import AppContext
-from app.ui.preview_model import PreviewColumn, PreviewModel
+from app.ui.preview_model import ACTION_WORDS, PreviewColumn, PreviewModel, PreviewRole
 
 IGNORE = "(ignore)"
 
@@ -49,6 +53,36 @@ class ReadWith:
     format: str
     region: str
     column_map: dict[str, str] | None
+
+
+class ActionDelegate(QStyledItemDelegate):
+    """The Action column's editor: a list of the actions the row offers."""
+
+    def createEditor(  # noqa: N802
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = QComboBox(parent)
+        for value in index.data(PreviewRole.CHOICES) or []:
+            editor.addItem(ACTION_WORDS[OnMatch(value)], value)
+        return editor
+
+    def setEditorData(  # noqa: N802
+        self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(str(index.data()))
+
+    def setModelData(  # noqa: N802
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData())
 
 
 class ImportDialog(QDialog):
@@ -81,6 +115,7 @@ class ImportDialog(QDialog):
         self.region.setMaxLength(2)
         self.region.setFixedWidth(50)
         self.on_match = QComboBox(self)
+        self.on_match.addItem("Merge them, keeping every value of both", OnMatch.MERGE)
         self.on_match.addItem("Skip contacts that are already here", OnMatch.SKIP)
         self.on_match.addItem("Update them with what the file has", OnMatch.UPDATE)
         self.on_match.addItem("Import them as new contacts", OnMatch.CREATE)
@@ -108,7 +143,13 @@ class ImportDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(PreviewColumn.LINE, 60)
-        self.table.setColumnWidth(PreviewColumn.NAME, 240)
+        self.table.setColumnWidth(PreviewColumn.NAME, 200)
+        self.table.setColumnWidth(PreviewColumn.MATCH, 200)
+        self.table.setColumnWidth(PreviewColumn.ACTION, 90)
+        self.table.setItemDelegateForColumn(PreviewColumn.ACTION, ActionDelegate(self.table))
+        self.on_match.currentIndexChanged.connect(
+            lambda: self.model.set_match_default(OnMatch(self.on_match.currentData()))
+        )
         self.import_button = QPushButton("Import", self)
         self.import_button.setDefault(True)
         self.import_button.setEnabled(False)
@@ -289,6 +330,7 @@ class ImportDialog(QDialog):
             return
         db, path, read = self.ctx.db, self.path, self._read_with
         on_match = OnMatch(self.on_match.currentData())
+        choices = self.model.choices()  # every row shown; the rest follow `on_match`
         expected = self.preview.total
         control = self._control = TaskControl(on_progress=self._progress.emit)
         self._importing = True
@@ -300,7 +342,7 @@ class ImportDialog(QDialog):
         def job() -> ImportResult | None:
             _, result = importer.import_file(
                 db, path, format=read.format, region=read.region, column_map=read.column_map,
-                on_match=on_match, control=control, expected=expected,
+                on_match=on_match, control=control, expected=expected, choices=choices,
             )  # fmt: skip
             return result
 

@@ -1,8 +1,11 @@
 """Import as one operation: a preview of what will happen, then one transaction and one undo.
 
-A record matches a stored contact by the same vCard UID, email or E.164 phone. The preview says,
-per record, whether it is new, matches a contact, or could not be read (with its line and why);
-the import applies `on_match` (skip, update or create) to the matches.
+A record is matched as the duplicate scan matches (`import_match`): candidates share its UID, an
+email, a phone or its name, and only the same UID or a probable match (scored by
+`app.core.dedupe`) is a match; a shared switchboard alone leaves a record new, with the shared
+number as a reason. The preview says, per record, whether it is new, matches a contact (which,
+how likely, and why), or could not be read (with its line and why); the import applies
+`on_match` (skip, update, merge or create) to the matches, or a choice per record.
 
 `import_file` is the one way in, for `kith import` and the window alike: with `dry_run` it is
 the preview (counts, problems and a bounded sample of rows; nothing kept per record, so memory
@@ -21,7 +24,7 @@ import gc
 import itertools
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +32,12 @@ from typing import TYPE_CHECKING
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
-from app.core.domain.normalise import is_valid_email, normalise_email, phone_problem
+from app.core.domain.normalise import is_valid_email, phone_problem
 from app.core.errors import UserFacingError
 from app.core.formats import ImportProblem, ImportRecord, detect_format, read_records
 from app.core.services.contacts import ChangeSet
+from app.core.services.import_match import FileMatch, ImportMatcher
+from app.core.services.import_merge import merge_into, merge_keeping
 from app.core.storage import contacts_repo, journal
 from app.core.storage.database import Database
 from app.core.tasks import Cancelled, TaskControl
@@ -52,6 +57,8 @@ class OnMatch(enum.StrEnum):
     SKIP = "skip"
     UPDATE = "update"
     CREATE = "create"
+    MERGE = "merge"
+    """Keep every value of both: the stored contact's single values win, lists are joined."""
 
 
 class Status(enum.StrEnum):
@@ -103,6 +110,24 @@ class PreviewRow:
     match_id: int | None = None
     warnings: tuple[str, ...] = ()
     """What may be wrong with a record that was read (the detail also says why it matches)."""
+    candidate_id: int | None = None
+    """The stored contact the record is, or shares something with (a near match stays new)."""
+    candidate_name: str = ""
+    score: float | None = None
+    """How likely (0-1) the record is the candidate."""
+    reasons: tuple[str, ...] = ()
+    file_match: FileMatch | None = None
+    """An earlier record of the same file that is probably the same person."""
+
+    @property
+    def noteworthy(self) -> bool:
+        """Whether the row has something to say (a problem, a warning, a match or near match)."""
+        return (
+            self.status is Status.PROBLEM
+            or bool(self.warnings)
+            or self.candidate_id is not None
+            or self.file_match is not None
+        )
 
 
 @dataclass(slots=True)
@@ -136,7 +161,7 @@ class ImportPreview:
             self.warned += 1
         if self.kept.limit is not None and len(self.rows) >= self.kept.limit:
             return
-        if self.kept.every or row.status is Status.PROBLEM or row.warnings:
+        if self.kept.every or row.noteworthy:
             self.rows.append(row)
         elif self._plain < self.kept.sample:
             self._plain += 1
@@ -172,37 +197,6 @@ class ImportResult:
     created: int
     updated: int
     skipped: int
-
-
-class _Matcher:
-    """Finds the stored contact a record matches: same UID, else email, else E.164 phone."""
-
-    def __init__(self, conn: Connection) -> None:
-        live = "JOIN contacts c ON c.id = x.contact_id AND c.deleted_at IS NULL"
-        query = conn.exec_driver_sql
-        self._uids: dict[str, int] = {
-            uid: cid for uid, cid in query("SELECT uid, id FROM contacts WHERE deleted_at IS NULL")
-        }
-        self._emails: dict[str, int] = {
-            email: cid
-            for email, cid in query(f"SELECT x.email, x.contact_id FROM contact_emails x {live}")
-        }
-        self._phones: dict[str, int] = {
-            e164: cid
-            for e164, cid in query(f"SELECT x.e164, x.contact_id FROM contact_phones x {live}")
-        }
-
-    def match(self, contact: Contact) -> tuple[int | None, str]:
-        if contact.uid and contact.uid in self._uids:
-            return int(self._uids[contact.uid]), "same UID"
-        for email in contact.emails:
-            found = self._emails.get(normalise_email(email.value))
-            if found is not None:
-                return int(found), f"same email {email.value}"
-        for phone in contact.phones:
-            if phone.e164 and phone.e164 in self._phones:
-                return int(self._phones[phone.e164]), f"same phone {phone.e164}"
-        return None, ""
 
 
 def _checked(record: ImportRecord, region: str) -> list[str]:
@@ -270,6 +264,7 @@ def import_file(
     rows: RowsKept = PROBLEM_ROWS,
     expected: int = 0,
     clock: Clock = SYSTEM_CLOCK,
+    choices: Mapping[int, OnMatch] | None = None,
 ) -> tuple[ImportPreview, ImportResult | None]:
     """Import `path`, or with `dry_run` say what importing it would do: the one way in.
 
@@ -283,6 +278,9 @@ def import_file(
         control: told the records read so far, out of `expected` (0: unknown), every STEP
             records; a cancel raises ImportCancelledError and nothing is stored.
         rows: which rows the returned preview keeps.
+        on_match: what to do with a record that matches a stored contact.
+        choices: per record (by its line), what to do with it instead: SKIP, CREATE, or
+            UPDATE / MERGE into its match or, for a near match, its candidate.
 
     Returns:
         The preview (what was read, and how each record matched) and, unless `dry_run`,
@@ -300,7 +298,9 @@ def import_file(
     if dry_run:
         _dry_run(db, plan, records, region, keep_records=False)
         return plan, None
-    return plan, _store(db, plan, records, region=region, on_match=on_match, clock=clock)
+    return plan, _store(
+        db, plan, records, region=region, on_match=on_match, clock=clock, choices=choices or {}
+    )
 
 
 def _dry_run(
@@ -312,12 +312,14 @@ def _dry_run(
     keep_records: bool,
 ) -> None:
     with db.read() as conn:
-        matcher = _Matcher(conn)
-    for item in records:
-        row = _classify(matcher, item, region)
-        plan.add(row)
-        if keep_records and isinstance(item, ImportRecord):
-            plan.records.append((item.contact, row.match_id))
+        matcher = ImportMatcher(conn)
+        while chunk := list(itertools.islice(records, CHUNK)):
+            matcher.prefetch(i.contact for i in chunk if isinstance(i, ImportRecord))
+            for item in chunk:
+                row = _classify(matcher, item, region)
+                plan.add(row)
+                if keep_records and isinstance(item, ImportRecord):
+                    plan.records.append((item.contact, row.match_id))
 
 
 def preview(
@@ -351,15 +353,61 @@ def preview(
     return plan
 
 
-def _classify(matcher: _Matcher, item: ImportRecord | ImportProblem, region: str) -> PreviewRow:
+def _classify(
+    matcher: ImportMatcher, item: ImportRecord | ImportProblem, region: str
+) -> PreviewRow:
     """The preview's row for one record: new, a match (and with what), or a problem."""
     if isinstance(item, ImportProblem):
         return PreviewRow(item.line, "", Status.PROBLEM, item.reason)
-    match_id, why = matcher.match(item.contact)
+    verdict = matcher.match(item.contact, item.line)
     warnings = tuple(_checked(item, region))
-    detail = "; ".join([why, *warnings] if why else warnings)
-    status = Status.NEW if match_id is None else Status.MATCH
-    return PreviewRow(item.line, item.contact.display_name, status, detail, match_id, warnings)
+    said = []
+    if verdict.candidate_id is not None:
+        why = ", ".join(verdict.reasons)
+        if verdict.match_id is not None:
+            said.append(f"matches {verdict.candidate_name} ({verdict.score:.0%}): {why}")
+        else:
+            said.append(f"new; shares with {verdict.candidate_name} ({verdict.score:.0%}): {why}")
+    if verdict.file_match is not None:
+        twin = verdict.file_match
+        said.append(
+            f"probably the same person as line {twin.line} ({twin.display_name}, "
+            f"{twin.score:.0%}): {', '.join(twin.reasons)}"
+        )
+    status = Status.NEW if verdict.match_id is None else Status.MATCH
+    return PreviewRow(
+        item.line, item.contact.display_name, status, "; ".join([*said, *warnings]),
+        verdict.match_id, warnings, verdict.candidate_id, verdict.candidate_name,
+        verdict.score, verdict.reasons, verdict.file_match,
+    )  # fmt: skip
+
+
+def match_json(row: PreviewRow) -> dict[str, object]:
+    """A row's match, for `kith import --dry-run --json`: candidate, score, reasons, twin."""
+    twin = row.file_match
+    return {
+        "candidate_id": row.candidate_id,
+        "candidate_name": row.candidate_name or None,
+        "score": row.score,
+        "reasons": list(row.reasons),
+        "file_match": None
+        if twin is None
+        else {"line": twin.line, "display_name": twin.display_name, "score": twin.score,
+              "reasons": list(twin.reasons)},
+    }  # fmt: skip
+
+
+def _decide(
+    row: PreviewRow, on_match: OnMatch, choices: Mapping[int, OnMatch]
+) -> tuple[OnMatch, int | None]:
+    """What to do with a read record, and into which stored contact for an update or merge."""
+    choice = choices.get(row.line)
+    if choice is None:
+        return (OnMatch.CREATE, None) if row.match_id is None else (on_match, row.match_id)
+    target = row.match_id if row.match_id is not None else row.candidate_id
+    if choice in (OnMatch.UPDATE, OnMatch.MERGE) and target is None:
+        return OnMatch.CREATE, None
+    return choice, target
 
 
 def run(
@@ -395,6 +443,7 @@ def _store(
     region: str,
     on_match: OnMatch,
     clock: Clock,
+    choices: Mapping[int, OnMatch],
 ) -> ImportResult:
     """Match and store the records a chunk at a time, in one transaction and one operation."""
     label = f"Import {plan.path.name}"
@@ -404,22 +453,24 @@ def _store(
     op: int | None = None
     when = clock.now()  # the one time the whole import is recorded at
     with _gc_frozen(), db.write() as conn:
-        matcher = _Matcher(conn)
+        matcher = ImportMatcher(conn)
         taken: set[str] = set()  # the UIDs in use, read when the first contact is written
         while chunk := list(itertools.islice(records, CHUNK)):
+            matcher.prefetch(i.contact for i in chunk if isinstance(i, ImportRecord))
             creating: list[Contact] = []
-            updating: list[tuple[Contact, int]] = []
+            updating: list[tuple[Contact, int, OnMatch]] = []
             for item in chunk:
                 row = _classify(matcher, item, region)
                 plan.add(row)
                 if not isinstance(item, ImportRecord):
                     continue
-                if row.match_id is None or on_match is OnMatch.CREATE:
+                choice, target = _decide(row, on_match, choices)
+                if choice is OnMatch.CREATE or target is None:
                     creating.append(item.contact)
-                elif on_match is OnMatch.UPDATE:
-                    updating.append((item.contact, row.match_id))
-                else:
+                elif choice is OnMatch.SKIP:
                     skipped += 1
+                else:
+                    updating.append((item.contact, target, choice))
             if (creating or updating) and op is None:
                 op = journal.begin_operation(conn, "import", label, when)
                 taken = _stored_uids(conn)
@@ -428,33 +479,6 @@ def _store(
                 changed += _update(conn, op, updating, when)
     change = ChangeSet(label, added=tuple(added), changed=tuple(changed), operation_id=op)
     return ImportResult(change, op, len(added), len(changed), skipped)
-
-
-def merge_into(existing: Contact, incoming: Contact) -> Contact:
-    """`existing` updated from an imported record: its filled fields win, lists are joined."""
-    merged = copy.deepcopy(existing)
-    if not incoming.name.is_empty():
-        merged.name = copy.deepcopy(incoming.name)
-    for attr in ("nickname", "org", "department", "title", "notes", "photo_mime"):
-        value = getattr(incoming, attr)
-        if value:
-            setattr(merged, attr, value)
-    for attr in ("birthday", "anniversary", "photo", "stage"):
-        value = getattr(incoming, attr)
-        if value is not None:
-            setattr(merged, attr, value)
-    emails = {normalise_email(e.value) for e in merged.emails}
-    merged.emails += [e for e in incoming.emails if normalise_email(e.value) not in emails]
-    phones = {p.e164 or p.value for p in merged.phones}
-    merged.phones += [p for p in incoming.phones if (p.e164 or p.value) not in phones]
-    merged.addresses += [a for a in incoming.addresses if a not in merged.addresses]
-    merged.urls += [u for u in incoming.urls if u.value not in {x.value for x in merged.urls}]
-    merged.events += [e for e in incoming.events if e not in merged.events]
-    known_tags = {t.casefold() for t in merged.tags}
-    merged.tags += [t for t in incoming.tags if t.casefold() not in known_tags]
-    merged.custom.update(incoming.custom)
-    merged.extra_vcard += [x for x in incoming.extra_vcard if x not in merged.extra_vcard]
-    return merged
 
 
 def commit(
@@ -469,7 +493,11 @@ def commit(
     """
     label = f"Import {plan.path.name}"
     creating = [c for c, m in plan.records if m is None or on_match is OnMatch.CREATE]
-    updating = [(c, m) for c, m in plan.records if m is not None and on_match is OnMatch.UPDATE]
+    updating = [
+        (c, m, on_match)
+        for c, m in plan.records
+        if m is not None and on_match in (OnMatch.UPDATE, OnMatch.MERGE)
+    ]
     skipped = sum(1 for _, m in plan.records if m is not None and on_match is OnMatch.SKIP)
     if not creating and not updating:
         return ImportResult(ChangeSet(label), None, 0, 0, skipped)
@@ -519,14 +547,14 @@ def _create(
 
 
 def _update(
-    conn: Connection, op: int, pairs: list[tuple[Contact, int]], when: datetime
+    conn: Connection, op: int, pairs: Sequence[tuple[Contact, int, OnMatch]], when: datetime
 ) -> list[int]:
     changed: list[int] = []
-    for incoming, contact_id in pairs:
+    for incoming, contact_id, how in pairs:
         before = contacts_repo.get(conn, contact_id)
         if before is None:
             continue
-        after = merge_into(before, incoming)
+        after = (merge_keeping if how is OnMatch.MERGE else merge_into)(before, incoming)
         if after == before:
             continue
         after.updated_at = when
