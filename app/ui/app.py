@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
@@ -185,6 +186,19 @@ def _db_arg(args: Sequence[str]) -> str | None:
     return None
 
 
+def quit_on_terminate(app: QApplication) -> QTimer:
+    """Quit as Quit does when the session ends or `kill` asks (SIGTERM), not die mid-write.
+
+    Python runs a signal handler only between bytecodes, and Qt's event loop is C++: a timer
+    gives the interpreter a moment every half second to notice the signal.
+    """
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
+    return wake
+
+
 def run(args: Sequence[str]) -> int:
     """Open the main window on the database the arguments name."""
     logging.basicConfig(level=logging.WARNING, format="kith: %(levelname)s: %(message)s")
@@ -206,6 +220,7 @@ def run(args: Sequence[str]) -> int:
     if db is None:
         return 1
     kith = KithApp(db, QSettings(), key_store=key_store, freeze_heap=True)
+    quit_on_terminate(app)
     try:
         window = kith.open_window()
         tray = Tray(app.windowIcon(), app)

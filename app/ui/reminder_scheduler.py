@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.clock import Clock
+from app.ui.tasks import Priority
 from app.ui.tray import DueItem
 from app.ui.worker import Worker
 
@@ -180,7 +181,9 @@ class ReminderScheduler(QObject):
             self.notified.update(ids)
             self.notify.emit(new)
             mark = self._mark
-            self._worker.submit(lambda: mark(ids))
+            # A write Kith waits for when it quits (unlike the low-priority look itself): a
+            # notification shown must be remembered, or the next start would show it again.
+            self._worker.submit(lambda: mark(ids), priority=Priority.HIGH)
         if self._again:
             self._again = False
             self.check()
