@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
         for worker in (self.ctx.worker, self.ctx.background, self.ctx.reader, self.ctx.pager):
             worker.failed.connect(self.show_message)
         self.ctx.runner.failed.connect(self.show_message)
+        # A probable duplicate of a contact just saved is said in the status bar.
+        self.duplicates.suspected.connect(self.show_message)
 
     # Behaviour
 
