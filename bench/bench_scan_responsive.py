@@ -28,7 +28,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_responsive import StallMeter, _gaps
-from bench_window import KEY
+
+
+class PlacedStallMeter(StallMeter):
+    """The stall meter that also says when (since `start`) the longest gap ended."""
+
+    def start(self) -> None:
+        """Forget earlier gaps and start ticking."""
+        self.ends: list[float] = []
+        self.started = time.perf_counter()
+        super().start()
+
+    def _tick(self) -> None:
+        super()._tick()
+        if hasattr(self, "ends"):
+            self.ends.append(time.perf_counter() - self.started)
+
+    def longest_at(self) -> str:
+        """When the longest gap ended, in seconds since `start`."""
+        worst = max(range(len(self.gaps)), key=self.gaps.__getitem__)
+        return f"the longest ended {self.ends[worst]:.1f} s in"
+
+
+from bench_window import KEY  # noqa: E402 - after the class above, as sys.path is set
 
 
 def _peak_mb() -> float:
@@ -76,7 +98,7 @@ def child(path: Path) -> None:
     runner = window.ctx.runner
     runner.wait(lambda: window.list_model.complete and window.segment_model.rowCount() > 0)
     runner.wait(lambda: runner.pending == 0 and not window.recount_due)
-    meter = StallMeter()
+    meter = PlacedStallMeter()
     meter.start()
     end = time.perf_counter() + 5
     runner.wait(lambda: time.perf_counter() >= end)
@@ -95,7 +117,8 @@ def child(path: Path) -> None:
     after = _peak_mb()
     groups = view.model.rowCount()
     print(
-        f"  {'scan':<16} {done[0] - start:6.1f} s, {groups:,} groups; {_gaps(meter)}; "
+        f"  {'scan':<16} {done[0] - start:6.1f} s, {groups:,} groups; {_gaps(meter)} "
+        f"({meter.longest_at()}); "
         f"peak memory {before:,.0f} MB before, {after:,.0f} MB after (+{after - before:,.0f})"
     )
     kith.quit()
