@@ -4,6 +4,10 @@ The scan runs as a task on the read worker (progress, Cancel); merging and "Not 
 run on the write worker and publish their ChangeSet, so the other panes refresh. A group that a
 merge or a decision settles leaves the list at once; other changes mark the list as old and
 offer to scan again.
+
+A few contacts added or edited elsewhere (a card saved, not an import or a bulk action) are
+checked at once (`DedupeService.check`, a low-priority read): a probable duplicate is said in a
+sentence (`suspected`, shown in the status bar) and marks the list as old.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ T = TypeVar("T")
 PROGRESS_EVERY_S = 0.05
 """The scan's progress reaches the window at most this often."""
 Index = QModelIndex | QPersistentModelIndex
+CHECK_AT_MOST = 20
+"""A change of more contacts than this (a bulk action) is left to the next scan."""
 
 
 class Runs(Protocol):
@@ -153,10 +159,14 @@ class DuplicatesView(QWidget):
     Signals:
         scanned: a scan finished and its groups are shown (or it was cancelled or failed).
         merge_dialog_opened: the MergeDialog for the chosen group, once it is open.
+        suspected: a sentence naming a probable duplicate of a contact just added or edited.
+        checked: a check of contacts just added or edited finished (found or not).
     """
 
     scanned = Signal()
     merge_dialog_opened = Signal(object)
+    suspected = Signal(str)
+    checked = Signal()
     _progressed = Signal(int, int)
 
     def __init__(
@@ -404,13 +414,50 @@ class DuplicatesView(QWidget):
             self._publishing = False
 
     def _changed_elsewhere(self, change: ChangeSet) -> None:
-        if self._publishing or not self.model.rowCount():
+        if self._publishing:
+            return
+        self._check(change)
+        if not self.model.rowCount():
             return
         shown = {i for g in self.model.groups for i in g.ids}
         decided = change.segments is not None and DUPLICATES in change.segments
         if decided or change.added or set(change.ids) & shown:
             self.stale = True
             self.status.setText("Contacts changed since this scan; Scan to see them as they are.")
+
+    def _check(self, change: ChangeSet) -> None:
+        """Check the few contacts a change added or edited against the others."""
+        ids = [*change.added, *change.changed]
+        imported = change.segments is not None and any(
+            key.startswith("import:") for key in change.segments
+        )
+        if not ids or len(ids) > CHECK_AT_MOST or imported:
+            return
+        dedupe, contacts = self._dedupe, self._contacts
+
+        def job() -> str | None:
+            found = dedupe.check(ids)
+            if not found:
+                return None
+            best = found[0]
+            names = {c.id: c.display_name for c in contacts.get_many(best.ids)}
+            # The contact just saved first: "Anne Lee may be the same person as Ann Lee".
+            first = next(i for i in best.ids if i in ids)
+            (other,) = (i for i in best.ids if i != first)
+            why = ", ".join(best.reasons[:2])
+            return (
+                f"{names.get(first, f'#{first}')} may be the same person as "
+                f"{names.get(other, f'#{other}')}: {why} — View › Review duplicates…"
+            )
+
+        self._reads.submit(job, self._check_done)
+
+    def _check_done(self, sentence: str | None) -> None:
+        if sentence is not None:
+            self.stale = True
+            self.status.setText(sentence)
+            self.suspected.emit(sentence)
+        self.checked.emit()
 
     def open_review(self) -> None:
         """Show the review (as a window of its own) and scan, the first time or when old."""

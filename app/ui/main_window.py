@@ -31,7 +31,7 @@ from app.ui.list_model import ContactListModel
 from app.ui.list_pane import ListPane
 from app.ui.preferences import Preferences
 from app.ui.segment_model import SegmentCounts, SegmentEntry, SegmentModel
-from app.ui.segment_pane import SegmentPane
+from app.ui.segment_pane import PROBABLE_DUPLICATE, SegmentPane
 from app.ui.smart_segments import SmartSegmentActions
 from app.ui.task_progress import TaskProgress
 from app.ui.transfer import Transfer
@@ -191,6 +191,9 @@ class MainWindow(QMainWindow):
         for worker in (self.ctx.worker, self.ctx.background, self.ctx.reader, self.ctx.pager):
             worker.failed.connect(self.show_message)
         self.ctx.runner.failed.connect(self.show_message)
+        # A probable duplicate of a contact just saved is said in the status bar.
+        self.duplicates.suspected.connect(self.show_message)
+        self.segments.review_duplicates.connect(self.duplicates.open_review)
 
     # Behaviour
 
@@ -225,6 +228,8 @@ class MainWindow(QMainWindow):
         if entry.query is not None:
             self.list.set_segment(entry.query)
         self.bulk.update_for_segment(entry)
+        if entry.key == PROBABLE_DUPLICATE:  # the flat list leads to the grouped review
+            self.show_message(DUPLICATES_HINT)
 
     def _name_order(self) -> None:
         self.list.set_family_first(self.family_first_action.isChecked())
@@ -371,6 +376,12 @@ class MainWindow(QMainWindow):
         self.transfer.cancel()
         self.duplicates.cancel()
         super().closeEvent(event)
+
+
+DUPLICATES_HINT = (
+    "These contacts share an email or a phone. Double-click “Probable duplicate” "
+    "(or View › Review duplicates…) to see them in groups, with reasons, and merge."
+)
 
 
 def _dropped_files(urls: Sequence[QUrl]) -> list[Path]:

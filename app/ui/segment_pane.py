@@ -15,8 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.services.segments import SmartSegment
+from app.core.services.segment_catalogue import attention_key
+from app.core.services.segments import Attention, SmartSegment
 from app.ui.segment_model import SegmentEntry, SegmentModel, SegmentRole
+
+PROBABLE_DUPLICATE = attention_key(Attention.PROBABLE_DUPLICATE)
+"""The "Needs attention > Probable duplicate" line, which also leads to the review."""
 
 
 class CountDelegate(QStyledItemDelegate):
@@ -52,9 +56,12 @@ class SegmentPane(QWidget):
         new_smart: the user asked for a new smart segment.
         edit_smart: a SmartSegment to edit.
         delete_smart: a SmartSegment to delete.
+        review_duplicates: the user asked for the duplicates review from the "Probable
+            duplicate" line (double-click, or its context menu).
     """
 
     chosen = Signal(object)
+    review_duplicates = Signal()
     new_smart = Signal()
     edit_smart = Signal(object)
     delete_smart = Signal(object)
@@ -122,16 +129,30 @@ class SegmentPane(QWidget):
             return None
         return self.model.entry(index.row()).smart
 
+    def _is_duplicates(self, index: QModelIndex) -> bool:
+        return index.isValid() and self.model.entry(index.row()).key == PROBABLE_DUPLICATE
+
     def _double_clicked(self, index: QModelIndex) -> None:
+        if self._is_duplicates(index):
+            self.review_duplicates.emit()
+            return
         smart = self._smart_at(index)
         if smart is not None:
             self.edit_smart.emit(smart)
 
-    def _menu(self, pos: QPoint) -> None:
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The menu for the line at `pos` (in the list's viewport), not yet shown."""
         menu = QMenu(self)
+        index = self.view.indexAt(pos)
+        if self._is_duplicates(index):
+            menu.addAction("Review duplicates…", self.review_duplicates.emit)
+            menu.addSeparator()
         menu.addAction("New smart segment…", self.new_smart.emit)
-        smart = self._smart_at(self.view.indexAt(pos))
+        smart = self._smart_at(index)
         if smart is not None:
             menu.addAction("Edit smart segment…", lambda: self.edit_smart.emit(smart))
             menu.addAction("Delete smart segment", lambda: self.delete_smart.emit(smart))
-        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu
+
+    def _menu(self, pos: QPoint) -> None:
+        self.context_menu(pos).popup(self.view.viewport().mapToGlobal(pos))

@@ -8,12 +8,18 @@ changes no contact, and the journal records contacts).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import Connection
+
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.domain.contact import Contact
+from app.core.domain.normalise import fold
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet
 from app.core.services.merge import MergeService
@@ -27,6 +33,14 @@ __all__ = ["DUPLICATES", "Decision", "DedupeService", "DuplicateGroup"]
 DUPLICATES = "duplicates"
 """The segment key of the duplicates review ("Needs attention > Duplicates")."""
 _LOAD_CHUNK = 2000
+CHECK_SHARED_LIMIT = 12
+"""A phone or email held by more contacts than this (a switchboard, "info@") finds no
+candidates in a check, as in a scan's blocking (`app.core.dedupe.blocking.CONTACT_LIMIT`)."""
+CHECK_NAME_LIMIT = 60
+"""A family name alone finds candidates only when this few contacts bear it (a scan's
+`BLOCK_LIMIT`); a commoner one needs the start of the given name too."""
+_CHECK_NAME_ROWS = 200
+_WORD = re.compile(r"[^\W_]+")
 
 
 class _MatchedGroup(Protocol):
@@ -90,8 +104,12 @@ class DedupeService:
             Cancelled: `control` was cancelled.
         """
         control = control or TaskControl()
-        contacts = self._live_contacts(control)
-        found = self._scan(contacts, control)
+        with _collector_paused():
+            contacts = self._live_contacts(control)
+            try:
+                found = self._scan(contacts, control)
+            finally:
+                _release(contacts)
         with self._db.read() as conn:
             decided = decisions_repo.decided_pairs(conn)
         result = []
@@ -116,6 +134,54 @@ class DedupeService:
                 control.step(start, len(ids))
                 contacts += contacts_repo.get_many(conn, ids[start : start + _LOAD_CHUNK])
         return contacts
+
+    def check(self, ids: Sequence[int], min_score: float | None = None) -> list[DuplicateGroup]:
+        """The likely duplicates of just these contacts (new or edited), best first.
+
+        Candidates come from a few indexed queries, not a scan: contacts sharing an E.164
+        phone or an email (unless too many share it), and those whose name holds the family
+        name, with the start of the given name when the family name is common. Each pair is
+        weighed by `app.core.dedupe.compare` with the default model (the typical weights);
+        pairs the user marked "Not duplicates" are dropped. Each group is one pair: the
+        contact and one candidate.
+
+        Args:
+            ids: the contacts to check; unknown ids and contacts in the trash are ignored.
+            min_score: leave out pairs scored below this (default: the match probability).
+        """
+        # Imported here, as for a scan: the matcher loads rapidfuzz and numpy.
+        from app.core.dedupe import MATCH_PROBABILITY, compare, default_model  # noqa: PLC0415
+
+        floor = MATCH_PROBABILITY if min_score is None else min_score
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        with self._db.read() as conn:
+            checked = [c for c in contacts_repo.get_many(conn, wanted) if c.deleted_at is None]
+            candidates = {c.id: _candidates(conn, c) for c in checked if c.id is not None}
+            others = {
+                c.id: c
+                for c in contacts_repo.get_many(conn, sorted(set().union(*candidates.values())))
+                if c.id is not None and c.deleted_at is None
+            }
+            everyone = {i for found in candidates.values() for i in found} | set(candidates)
+            decided = decisions_repo.decided_pairs(conn, everyone)
+        # The typical weights, not scaled to this address book: with no term frequencies (a
+        # check cannot count every value), a prior for 100,000 contacts would let a shared email
+        # and a near-identical name count for too little, and one for 2 contacts too much.
+        model = default_model()
+        found: dict[tuple[int, int], DuplicateGroup] = {}
+        for contact in checked:
+            assert contact.id is not None  # stored contacts have ids
+            for other_id in sorted(candidates[contact.id]):
+                pair = (min(contact.id, other_id), max(contact.id, other_id))
+                other = others.get(other_id)
+                if other is None or pair in decided or pair in found:
+                    continue
+                match = compare(contact, other, model)
+                if match.score >= floor:
+                    found[pair] = DuplicateGroup(pair, round(match.score, 4), match.reasons)
+        return sorted(found.values(), key=lambda g: (-g.score, g.ids))
 
     def mark_not_duplicates(self, ids: Sequence[int]) -> ChangeSet:
         """Remember that these contacts are different people (every pair of them).
@@ -180,3 +246,85 @@ def _split(ids: list[int], decided: set[tuple[int, int]]) -> list[list[int]]:
         else:
             parts.append([contact_id])
     return [p for p in parts if len(p) > 1]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Loading 100,000 contacts makes the cyclic collector walk the growing heap again and
+    # again (passes of 0.5-1 s at 50,000 and more): each holds the interpreter, and so stalls
+    # the window's event loop while a scan runs in the background. The contacts hold no cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _release(contacts: list[Contact]) -> None:
+    """Free the loaded contacts a chunk at a time, not in one go.
+
+    Freeing 100,000 contacts at once holds the interpreter for about a second (the window's
+    event loop with it); between chunks other threads run.
+    """
+    while contacts:
+        del contacts[-_LOAD_CHUNK:]
+
+
+def _words(text: str) -> list[str]:
+    """The words of `text` as the search index holds them (folded, letters and digits)."""
+    return _WORD.findall(fold(text))
+
+
+def _shared(conn: Connection, table: str, column: str, contact_id: int) -> set[int]:
+    """Other contacts holding one of this contact's values, skipping values held widely."""
+    rows = conn.exec_driver_sql(
+        f"SELECT b.{column}, b.contact_id FROM {table} a "  # our own table names
+        f"JOIN {table} b ON b.{column} = a.{column} "
+        "WHERE a.contact_id = ? AND b.contact_id != ?",
+        (contact_id, contact_id),
+    ).all()
+    by_value: dict[str, set[int]] = {}
+    for value, other in rows:
+        by_value.setdefault(str(value), set()).add(int(other))
+    return {
+        i for members in by_value.values() if len(members) < CHECK_SHARED_LIMIT for i in members
+    }
+
+
+def _fts_ids(conn: Connection, match: str, limit: int) -> list[int]:
+    rows = conn.exec_driver_sql(
+        "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? LIMIT ?", (match, limit)
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _all_of(words: Iterable[str]) -> str:
+    return " AND ".join(f'name:"{w}"' for w in words)
+
+
+def _by_name(conn: Connection, contact: Contact) -> set[int]:
+    """Contacts whose name holds this one's family name (and given name's start if common)."""
+    given, family = _words(contact.name.given), _words(contact.name.family)
+    if not family:  # one name only: it must be rare to say anything
+        family, given = given, []
+    if not family:
+        return set()
+    same_family = _fts_ids(conn, _all_of(family), CHECK_NAME_LIMIT + 1)
+    if len(same_family) <= CHECK_NAME_LIMIT:
+        return set(same_family)
+    if not given:
+        return set()
+    # A typo further on, a swapped order, or a short form ("Rob" for "Robert") still meets.
+    start = f'name:"{given[0][:2]}"*'
+    return set(_fts_ids(conn, f"{_all_of(family)} AND {start}", _CHECK_NAME_ROWS))
+
+
+def _candidates(conn: Connection, contact: Contact) -> set[int]:
+    assert contact.id is not None
+    found = _shared(conn, "contact_phones", "e164", contact.id)
+    found |= _shared(conn, "contact_emails", "email", contact.id)
+    found |= _by_name(conn, contact)
+    found.discard(contact.id)
+    return found
