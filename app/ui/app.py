@@ -186,13 +186,21 @@ def _db_arg(args: Sequence[str]) -> str | None:
     return None
 
 
-def quit_on_terminate(app: QApplication) -> QTimer:
-    """Quit as Quit does when the session ends or `kill` asks (SIGTERM), not die mid-write.
+def quit_on_terminate(app: QApplication, save: Callable[[], None]) -> QTimer:
+    """Stop cleanly when the session ends or `kill` asks (SIGTERM), not die mid-write.
 
-    Python runs a signal handler only between bytecodes, and Qt's event loop is C++: a timer
-    gives the interpreter a moment every half second to notice the signal.
+    `save` saves what the card holds (without asking: nobody is there to answer); then the
+    event loop ends (`exit`, not `quit`: a window kept in the tray would refuse to close) and
+    `run` waits for the writes asked for before it closes the database. Python runs a signal
+    handler only between bytecodes, and Qt's event loop is C++: a timer gives the interpreter
+    a moment every half second to notice the signal.
     """
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+
+    def stop(_signum: int, _frame: object) -> None:
+        save()
+        app.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
     wake.start(500)
@@ -220,9 +228,9 @@ def run(args: Sequence[str]) -> int:
     if db is None:
         return 1
     kith = KithApp(db, QSettings(), key_store=key_store, freeze_heap=True)
-    quit_on_terminate(app)
     try:
         window = kith.open_window()
+        quit_on_terminate(app, window.detail.flush)
         tray = Tray(app.windowIcon(), app)
         keep_running_in_the_tray(app, window, QSettings(), tray)
         # Reminders are looked up at low priority: a user's edit never waits behind them.
