@@ -25,7 +25,7 @@ import vobject
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.services import importer
+from app.core.services import import_preview, importer
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 from bench.vcard_gen import write_vcards
@@ -70,7 +70,7 @@ def window_import(path: Path, db_path: Path) -> tuple[float, float]:
     try:
         start = time.perf_counter()
         plan, _ = importer.import_file(
-            db, path, region="GB", dry_run=True, rows=importer.PREVIEW_TABLE
+            db, path, region="GB", dry_run=True, rows=import_preview.PREVIEW_TABLE
         )
         middle = time.perf_counter()
         importer.import_file(db, path, region="GB", expected=plan.total)
@@ -86,7 +86,7 @@ PREVIEW_RSS = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from app.core.services import importer
+from app.core.services import import_preview, importer
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
 db = Database.open(Path({db!r}), DatabaseKey(raw=bytes(range(32))))
@@ -94,7 +94,7 @@ if {kept}:
     plan = importer.preview(db, Path({path!r}), region="GB")  # every record, for commit()
 else:
     plan, _ = importer.import_file(
-        db, Path({path!r}), region="GB", dry_run=True, rows=importer.PREVIEW_TABLE
+        db, Path({path!r}), region="GB", dry_run=True, rows=import_preview.PREVIEW_TABLE
     )
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec.
 status = Path("/proc/self/status").read_text()

@@ -13,6 +13,7 @@ from app.core.errors import UserFacingError
 from app.core.formats import EXPORT_FORMATS, FORMATS, readable
 from app.core.services import exporter, importer
 from app.core.services.contacts import ContactService
+from app.core.services.import_preview import ImportPreview
 from app.core.services.queries import ListQuery
 from app.core.services.segment_catalogue import SegmentCatalogue
 from app.core.services.session import Database
@@ -45,7 +46,7 @@ def register(sub: Any) -> None:
 
 
 def _report(
-    plan: importer.ImportPreview, result: importer.ImportResult | None, *, per_record: bool = True
+    plan: ImportPreview, result: importer.ImportResult | None, *, per_record: bool = True
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "file": str(plan.path),

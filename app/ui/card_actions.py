@@ -16,11 +16,10 @@ from PySide6.QtCore import QDateTime, QObject
 from PySide6.QtWidgets import QWidget
 
 from app.core.clock import Clock
-from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet
 from app.ui.card_view import SNOOZE_DAYS, CardView
 from app.ui.changes import ChangeHub
-from app.ui.log_dialog import LogDialog
+from app.ui.log_dialog import LogDialog, save_from
 from app.ui.worker import Worker
 
 
@@ -128,30 +127,22 @@ class CardActions(QObject):
 
         def accept() -> None:
             new_kind, at, summary = dialog.values()
-            self._worker.submit(
+            save_from(
+                dialog,
+                self._worker,
+                self._hub,
                 lambda: service.edit(cid, interaction_id, kind=new_kind, summary=summary, at=at),
-                lambda change: self._edited(dialog, change),
-                lambda exc: self._failed(dialog, exc),
             )
 
         dialog.buttons.accepted.disconnect()
         dialog.buttons.accepted.connect(accept)
+        dialog.finished.connect(self._closed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
-    def _edited(self, dialog: LogDialog, change: ChangeSet) -> None:
-        dialog.accept()
+    def _closed(self) -> None:
         self.dialog = None
-        self._hub.publish(change)
-
-    def _failed(self, dialog: LogDialog, exc: Exception) -> None:
-        if isinstance(exc, UserFacingError):
-            dialog.show_problem(str(exc))
-            return
-        dialog.reject()
-        self.dialog = None
-        self._worker.report(exc)
 
     def _run(self, job: Callable[[], ChangeSet], *, refresh: bool = False) -> None:
         def finished(change: ChangeSet) -> None:

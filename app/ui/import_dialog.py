@@ -38,7 +38,8 @@ from app.core.formats import FORMATS, csv_headers
 from app.core.formats.csv_dialects import KITH_FIELDS
 from app.core.logging_setup import log_bug
 from app.core.services import importer
-from app.core.services.importer import ImportCancelledError, ImportPreview, ImportResult, OnMatch
+from app.core.services.import_preview import PREVIEW_TABLE, ImportPreview
+from app.core.services.importer import ImportCancelledError, ImportResult, OnMatch
 from app.core.tasks import TaskControl
 from app.ui.context import AppContext
 from app.ui.preview_model import ACTION_WORDS, PreviewColumn, PreviewModel, PreviewRole
@@ -251,7 +252,7 @@ class ImportDialog(QDialog):
             # The dry run of the import itself: same reading, same matching, nothing stored.
             plan, _ = importer.import_file(
                 db, path, format=fmt, region=region, column_map=mapping, dry_run=True,
-                control=control, rows=importer.PREVIEW_TABLE,
+                control=control, rows=PREVIEW_TABLE,
             )  # fmt: skip
             return plan
 

@@ -134,27 +134,35 @@ class InteractionLogger:
 
         def accept() -> None:
             kind, at, summary = dialog.values()
-            self._worker.submit(
-                lambda: log(ids, kind, summary, at),
-                lambda change: self._logged(dialog, change),
-                lambda exc: self._failed(dialog, exc),
-            )
+            save_from(dialog, self._worker, self._hub, lambda: log(ids, kind, summary, at))
 
         dialog.buttons.accepted.disconnect()
         dialog.buttons.accepted.connect(accept)
+        dialog.finished.connect(self._closed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
-    def _logged(self, dialog: LogDialog, change: ChangeSet) -> None:
-        dialog.accept()
+    def _closed(self) -> None:
         self.dialog = None
-        self._hub.publish(change)  # the card reads the contact again, timeline and all
 
-    def _failed(self, dialog: LogDialog, exc: Exception) -> None:
+
+def save_from(
+    dialog: LogDialog, worker: Worker, hub: ChangeHub, job: Callable[[], ChangeSet]
+) -> None:
+    """Run `job` on the worker; then close the dialog and publish what changed (the card reads
+    the contact again, timeline and all), or keep it open with a problem the user can fix, or
+    close it and report a bug."""
+
+    def failed(exc: Exception) -> None:
         if isinstance(exc, UserFacingError):
             dialog.show_problem(str(exc))
             return
         dialog.reject()
-        self.dialog = None
-        self._worker.report(exc)
+        worker.report(exc)
+
+    def done(change: ChangeSet) -> None:
+        dialog.accept()
+        hub.publish(change)
+
+    worker.submit(job, done, failed)

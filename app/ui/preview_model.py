@@ -14,7 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.core.services.importer import OnMatch, PreviewRow, Status
+from app.core.services.import_preview import PreviewRow, Status
+from app.core.services.importer import OnMatch
 
 Index = QModelIndex | QPersistentModelIndex
 

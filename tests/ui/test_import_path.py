@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.domain.contact import Contact, Email, Name
 from app.core.domain.serialise import contact_to_dict
-from app.core.services import importer
+from app.core.services import import_preview, importer
 from app.core.services.contacts import ContactService
 from app.core.services.queries import ListQuery
 from app.core.storage.database import Database
@@ -173,7 +173,7 @@ def test_the_preview_of_a_large_file_holds_a_bounded_sample(
     preview = previewed(qtbot, dialog)
     assert preview.total == MANY + 1 and preview.new == MANY
     # The first thousand rows and the problem; counts exact, no contact kept.
-    kept = importer.PREVIEW_TABLE.sample + 1
+    kept = import_preview.PREVIEW_TABLE.sample + 1
     assert len(preview.rows) == dialog.model.rowCount() == kept
     assert preview.rows[-1].status is importer.Status.PROBLEM
     assert preview.records == []

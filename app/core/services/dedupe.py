@@ -8,16 +8,15 @@ changes no contact, and the journal records contacts).
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import Connection
 
 from app.core.clock import SYSTEM_CLOCK, Clock
+from app.core.collector import collector_paused
 from app.core.domain.contact import Contact
 from app.core.domain.normalise import fold
 from app.core.errors import UserFacingError
@@ -104,7 +103,7 @@ class DedupeService:
             Cancelled: `control` was cancelled.
         """
         control = control or TaskControl()
-        with _collector_paused():
+        with collector_paused():
             contacts = self._live_contacts(control)
             try:
                 found = self._scan(contacts, control)
@@ -246,20 +245,6 @@ def _split(ids: list[int], decided: set[tuple[int, int]]) -> list[list[int]]:
         else:
             parts.append([contact_id])
     return [p for p in parts if len(p) > 1]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Loading 100,000 contacts makes the cyclic collector walk the growing heap again and
-    # again (passes of 0.5-1 s at 50,000 and more): each holds the interpreter, and so stalls
-    # the window's event loop while a scan runs in the background. The contacts hold no cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _release(contacts: list[Contact]) -> None:
