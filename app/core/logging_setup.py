@@ -15,7 +15,6 @@ import os
 import re
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -35,27 +34,60 @@ def log_path() -> Path:
     return log_folder() / LOG_NAME
 
 
-class PrivateLogHandler(RotatingFileHandler):
+class PrivateLogHandler(logging.Handler):
     """A rotating log whose folder is 0700 and whose files are 0600, made on first use.
 
-    Nothing is created until something is logged. A log that cannot be written (a full or
-    read-only disk) is given up quietly: `failed` says so, instead of a traceback on stderr.
+    Nothing is created (nor `logging.handlers` imported, 4 ms of every command's start) until
+    something is logged. A log that cannot be written (a full or read-only disk) is given up
+    quietly: `failed` says so, instead of a traceback on stderr.
     """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, delay=True)
+        super().__init__()
+        self.path = path.absolute()
         self.failed = False
+        self._file: logging.Handler | None = None
 
-    def _open(self) -> io.TextIOWrapper:
-        path = Path(self.baseFilename)
-        ensure_private_folder(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.fchmod(fd, 0o600)
-        return os.fdopen(fd, "a", encoding="utf-8")
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write `record` to the file, opening (and rotating) it as needed."""
+        if self._file is None:
+            self._file = _rotating_file(self)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        """Flush the file, if one was opened."""
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        """Close the file, if one was opened."""
+        if self._file is not None:
+            self._file.close()
+        super().close()
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
         """Remember the failure; never print the record (or a traceback) to stderr."""
         self.failed = True
+
+
+def _rotating_file(owner: PrivateLogHandler) -> logging.Handler:
+    """The rotating file behind `owner`: private modes, its formatter, failures reported to it."""
+    from logging.handlers import RotatingFileHandler  # noqa: PLC0415 - see PrivateLogHandler
+
+    class PrivateRotatingFile(RotatingFileHandler):
+        def _open(self) -> io.TextIOWrapper:
+            path = Path(self.baseFilename)
+            ensure_private_folder(path.parent)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(fd, 0o600)
+            return os.fdopen(fd, "a", encoding="utf-8")
+
+        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+            owner.handleError(record)
+
+    file = PrivateRotatingFile(owner.path, maxBytes=MAX_BYTES, backupCount=BACKUPS, delay=True)
+    file.setFormatter(owner.formatter)
+    return file
 
 
 def _short(filename: str) -> str:
@@ -153,7 +185,7 @@ def configure() -> PrivateLogHandler:
     path = log_path()
     for handler in bug_log.handlers:
         if isinstance(handler, PrivateLogHandler):
-            if Path(handler.baseFilename) == path.absolute():
+            if handler.path == path.absolute():
                 return handler
             for old in [h for h in root.handlers if isinstance(h, PrivateLogHandler | _Terminal)]:
                 root.removeHandler(old)

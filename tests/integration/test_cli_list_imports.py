@@ -21,6 +21,19 @@ from tests.integration.test_cli_start import heavy, imported
 NOT_FOR_READING = ("sqlalchemy", "alembic")
 """What a command that only reads an up-to-date database has no use for."""
 
+NOT_FOR_A_PASSPHRASE_LISTING = ("keyring", "secretstorage", "phonenumbers")
+"""What `kith list --search NAME` with KITH_PASSPHRASE set has no use for: the passphrase
+opens the database before the keyring is asked, and a name is searched without parsing phones."""
+
+NOT_FOR_A_LISTING = (
+    "app.core.storage.bulk_changes",
+    "app.core.storage.bulk_journal",
+    "app.core.services.segment_catalogue",
+    "app.core.services.segments",
+    "logging.handlers",
+)
+"""Kith's own modules a listing never runs: bulk changes, the segment catalogue, the log file."""
+
 COUNTING = """
 import runpy, sys
 import sqlcipher3.dbapi2 as dbapi
@@ -84,6 +97,21 @@ def test_reading_imports_no_sqlalchemy(
     assert shown in out
     assert "sqlcipher3" in {m.split(".")[0] for m in modules}  # it did open the database
     assert heavy(modules, NOT_FOR_READING) == set()
+
+
+@pytest.mark.usefixtures("two_contacts")
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_a_passphrase_listing_imports_only_what_it_runs(
+    json_flag: list[str], db_path: Path, tmp_path: Path
+) -> None:
+    """`bench/bench_cli.py` weighs these against khard; here only that they are not imported."""
+    modules, out = imported(
+        "--db", str(db_path), "list", "--search", "lee", *json_flag,
+        env={"KITH_PASSPHRASE": PASSPHRASE}, tmp=tmp_path,
+    )  # fmt: skip
+    assert "Ann" in out
+    assert heavy(modules, NOT_FOR_A_PASSPHRASE_LISTING) == set()
+    assert modules.isdisjoint(NOT_FOR_A_LISTING)
 
 
 @pytest.mark.usefixtures("two_contacts")

@@ -24,6 +24,7 @@ from app.core.domain.normalise import (
     unify_line_breaks,
 )
 from app.core.errors import UserFacingError
+from app.core.services.queries import ContactReader
 from app.core.services.segment_catalogue import touched_keys
 from app.core.services.segments import SmartSegment, rules_from_json
 from app.core.storage import (
@@ -31,13 +32,11 @@ from app.core.storage import (
     bulk_journal,
     contacts_repo,
     journal,
-    search,
     segments_repo,
     settings_repo,
 )
 from app.core.storage.bulk_journal import Touched
 from app.core.storage.database import Database
-from app.core.storage.search import ListQuery, ListRow
 from app.core.tasks import TaskControl
 
 if TYPE_CHECKING:
@@ -68,8 +67,8 @@ _WouldChange = Callable[["Connection"], bool]
 _Apply = Callable[["Connection", int, str, list[int], TaskControl], None]
 
 
-class ContactService:
-    """The contact use cases the window and the command line share.
+class ContactService(ContactReader):
+    """The contact use cases the window and the command line share (reading is ContactReader's).
 
     Args:
         db: the open database.
@@ -84,7 +83,7 @@ class ContactService:
     def __init__(
         self, db: Database, region: str | None = None, clock: Clock = SYSTEM_CLOCK
     ) -> None:
-        self._db = db
+        super().__init__(db)
         self._clock = clock
         self._region = parse_region(region)[0] if region else None
 
@@ -155,38 +154,6 @@ class ContactService:
         if not contact.display_name:
             raise UserFacingError("A contact needs a name, an organisation, an email or a phone.")
         return contact
-
-    # Reading
-
-    def get(self, contact_id: int) -> Contact | None:
-        """One contact (also from the trash), or None."""
-        with self._db.read() as conn:
-            return contacts_repo.get(conn, contact_id)
-
-    def get_many(self, ids: Sequence[int]) -> list[Contact]:
-        """These contacts, in this order."""
-        with self._db.read() as conn:
-            return contacts_repo.get_many(conn, ids)
-
-    def ids(self, query: ListQuery, limit: int | None = None) -> list[int]:
-        """Ids `query` selects, in its order."""
-        with self._db.read() as conn:
-            return search.ids(conn, query, limit)
-
-    def rows(self, ids: Sequence[int]) -> list[ListRow]:
-        """List lines for these ids."""
-        with self._db.read() as conn:
-            return search.rows(conn, ids)
-
-    def count(self, query: ListQuery) -> int:
-        """How many contacts `query` selects."""
-        with self._db.read() as conn:
-            return search.count(conn, query)
-
-    def tag_counts(self) -> list[tuple[str, int]]:
-        """Tags with their numbers of live contacts."""
-        with self._db.read() as conn:
-            return search.tag_counts(conn)
 
     # Changing
 

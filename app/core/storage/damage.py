@@ -12,8 +12,6 @@ at the start of the file, and 80 reserved bytes at the end of each page (a 16-by
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +46,8 @@ class DamagedDatabaseError(UserFacingError):
 
 
 def _hmac_key(key: DatabaseKey, salt: bytes) -> bytes:
+    import hashlib  # noqa: PLC0415 - 3 ms of every start; only a damaged file is checked
+
     if key.raw is not None:
         encryption_key = key.raw  # a raw key is the encryption key itself, no derivation
     else:
@@ -60,6 +60,8 @@ def _hmac_key(key: DatabaseKey, salt: bytes) -> bytes:
 
 
 def _page_verifies(page: bytes, pgno: int, hmac_key: bytes) -> bool:
+    import hmac  # noqa: PLC0415 - as hashlib above
+
     if len(page) != PAGE_SIZE:
         return False
     start = _SALT if pgno == 1 else 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -81,7 +80,7 @@ class KeyStore:
         backend = self._keyring()
         if backend is None:
             raise UserFacingError("No secure keyring is available to hold the database key.")
-        raw = secrets.token_bytes(32)
+        raw = os.urandom(32)  # what secrets.token_bytes is (secrets costs every start 3 ms)
         try:
             backend.set_password(SERVICE, _account(db_path), raw.hex())
         except Exception as exc:

@@ -74,6 +74,12 @@ def open_or_create(
     path = path.expanduser()
     if not path.exists():
         return _create(path, key_store, ask, passphrase, attempts)
+    # A passphrase given (KITH_PASSPHRASE) is tried first: a script that sets one has said
+    # which key it means, and the keyring (30 ms to import, a D-Bus call, maybe a locked-keyring
+    # prompt) is asked only when it does not open the file. A database has one key, so the
+    # order changes what it costs, never what opens.
+    if passphrase and (db := try_open(path, passphrase_key(passphrase))) is not None:
+        return db
     message = ASK_PASSPHRASE
     try:
         raw = key_store.load(path)
@@ -91,14 +97,11 @@ def open_or_create(
                 f"The key in your keyring does not open {path}: it is not a Kith database, "
                 f"or it uses a passphrase (set {PASSPHRASE_ENV})."
             )
-    if passphrase:
-        if (db := try_open(path, passphrase_key(passphrase))) is not None:
-            return db
-        if ask is None:
-            raise UserFacingError(
-                f"Wrong passphrase for {path}, or it is not a Kith database: "
-                f"check {PASSPHRASE_ENV} and try again."
-            )
+    if passphrase and ask is None:
+        raise UserFacingError(
+            f"Wrong passphrase for {path}, or it is not a Kith database: "
+            f"check {PASSPHRASE_ENV} and try again."
+        )
     if ask is None:
         raise UserFacingError(
             f"{path} is locked with a passphrase: set {PASSPHRASE_ENV} or run Kith in a terminal."
