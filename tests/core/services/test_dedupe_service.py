@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,3 +141,28 @@ def test_an_older_database_gains_the_decisions_table(db: Database, db_path: Path
         assert service.groups() == []
     finally:
         db.close()
+
+
+def test_the_matcher_takes_the_contacts_as_a_stream_and_leaves_no_caches_behind(
+    db: Database,
+) -> None:
+    """A scan never holds every whole contact at once, and frees what it normalised.
+
+    (bench/bench_scan_responsive.py weighs both: the scan's peak memory, and the collector's
+    stall when it walks what a scan left behind.)
+    """
+    ids = _people(db, ("Ann", "ann@x.org"), ("Anne", "ann@x.org"), ("Bo", "bo@x.org"))
+    seen: list[int | None] = []
+
+    def streamed(contacts: Iterable[Contact], control: TaskControl) -> Sequence[_Group]:
+        assert isinstance(contacts, Iterator)  # read as the matcher goes, not a list
+        seen.extend(c.id for c in contacts)
+        return []
+
+    DedupeService(db, CLOCK, scan=streamed).groups()
+    assert seen == ids
+
+    from app.core.dedupe.names import name_tokens  # noqa: PLC0415 - the real matcher's cache
+
+    assert [g.ids for g in DedupeService(db, CLOCK).groups()] == [tuple(ids[:2])]
+    assert name_tokens.cache_info().currsize == 0
