@@ -26,7 +26,7 @@ How a scan works, module by module:
 
 from app.core.dedupe.index import DuplicateIndex
 from app.core.dedupe.model import MATCH_PROBABILITY, MatchModel, default_model
-from app.core.dedupe.scan import Group, Match, compare, scan
+from app.core.dedupe.scan import Group, Match, compare, scan, scan_and_learn
 
 __all__ = [
     "MATCH_PROBABILITY",
@@ -37,4 +37,5 @@ __all__ = [
     "compare",
     "default_model",
     "scan",
+    "scan_and_learn",
 ]

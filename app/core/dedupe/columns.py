@@ -21,6 +21,7 @@ from rapidfuzz.process import cpdist
 from app.core.dedupe.batch import WIDTH, Batch
 from app.core.dedupe.levels import STRONG, WEAK, Field, compare_records, lone_name
 from app.core.dedupe.model import MatchModel
+from app.core.dedupe.names import gendered_ending
 from app.core.dedupe.record import Record
 
 _SLOTS = 3
@@ -80,6 +81,7 @@ class Columns:
         self.fshort = np.array([len(r.family) == 1 for r in records])
         self.ffirst = np.array([ord(r.family[0]) if r.family else 0 for r in records])
         self.nick = np.array([len(r.groups) > 1 for r in records])
+        self.gendered = np.array([gendered_ending(r.given) for r in records])
         self.spaced = np.array([" " in r.family or " " in r.given for r in records])
         self.lone = np.array([lone_name(r) for r in records])
         self.phones = np.array([_slots(r.phones, phones) for r in records], dtype=np.int64)
@@ -172,9 +174,11 @@ def _names(c: Columns, i: IntArray, j: IntArray) -> tuple[IntArray, IntArray, Bo
     family[(fa == 0) | (b_family == 0)] = 0
 
     # One by one: a nickname to look up (given names that differ, one in the nickname table),
+    # a pair of names that may be one name's two forms (Robert, Roberta),
     # a double-barrelled name whose words may overlap, a single name to place.
     alone = (
         ((given > 1) & ~swap & (c.nick[i] | c.nick[j]))
+        | ((given == 3) & ~swap & (c.gendered[i] != c.gendered[j]))
         | ((family == 4) & (c.spaced[i] | c.spaced[j]))
         | c.lone[i]
         | c.lone[j]

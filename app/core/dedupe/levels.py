@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
+from app.core.dedupe.names import gendered_pair
 from app.core.dedupe.record import AddressKey, Record
 from app.core.domain.dates import PartialDate
 
@@ -79,6 +80,8 @@ def _given(a: Record, b_given: str, b_groups: frozenset[str]) -> int:
         return 1
     if a.groups & b_groups:
         return 2
+    if gendered_pair(a.given, b_given):
+        return 6  # Robert and Roberta: two people, however alike the letters
     sim = _jw(a.given, b_given)
     if sim >= STRONG:
         return 3

@@ -51,6 +51,8 @@ HOUSEHOLD = 0.05
 """Before the data says otherwise: how often two people of one family name share a home."""
 DUPLICATE_SHARE = 0.02
 """Before the data says otherwise: about one contact in fifty has a duplicate."""
+RARITY_PSEUDO = 200.0
+"""How many typical records a value's frequency is smoothed with (see `MatchModel.rarity`)."""
 _CHANNELS = (Field.PHONE, Field.EMAIL, Field.ADDRESS, Field.ORG)
 """What a household or an office shares (a landline, an address, an email, an employer and its
 switchboard): their agreements are not independent of each other, so only the strongest one
@@ -98,14 +100,24 @@ class MatchModel:
         return self._table
 
     def rarity(self, f: Field, value: str) -> float:
-        """log2(records with field `f` / records with this value): how rare a shared value is.
+        """-log2 of how often a record holds this value: how rare a shared value is.
 
-        NaN when the field has no frequencies (then the level's own u applies).
+        The frequency is the value's count among the records holding field `f`, smoothed
+        towards the field's typical agreement rate (`DEFAULT_U` of its exact level: the same
+        for a scan, whose counts are taken before its u is learnt, and for a check) as if
+        `RARITY_PSEUDO` more records had been seen. A large address book is its own evidence
+        ("Quigley" is rare, "Smith" is not); in a small one every value is a large share of
+        a few records, and without the smoothing two identical contacts in a book of ten
+        would weigh almost nothing.
+
+        NaN when the field or the value was not counted (then the level's own u applies).
         """
         seen = self.present.get(f, 0)
-        if not value or seen <= 1:
-            return math.nan
-        return math.log2(seen / max(self.counts[f].get(value, 0), 1))
+        counted = self.counts.get(f, Counter()).get(value, 0)
+        if not value or counted < 1:
+            return math.nan  # a value nobody counted: the level's own weight applies
+        frequency = (counted + RARITY_PSEUDO * DEFAULT_U[f][0]) / (seen + RARITY_PSEUDO)
+        return -math.log2(frequency)
 
     def rarities(self, c: Comparison) -> tuple[float, ...]:
         """`rarity` of each exactly shared value of a comparison (NaN where none)."""

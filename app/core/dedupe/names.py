@@ -206,6 +206,35 @@ def short_form_of(a: str, b: str) -> tuple[str, str] | None:
     return None
 
 
+GENDERED_ENDINGS = ("a", "e", "ne", "le", "ette", "ine", "ina")
+"""What turns a given name into its feminine form: Robert and Roberta, Paul and Paula, Louis
+and Louise, Gabriel and Gabrielle, Christian and Christine."""
+_GENDERED_STEM = 4
+"""A shorter stem is left alone: Ann and Anne, Jan and Jana are as often one name spelt two
+ways."""
+
+
+def gendered_ending(token: str) -> bool:
+    """Whether a folded given name may be the feminine form of a name of at least four letters."""
+    return any(
+        token.endswith(end) and len(token) - len(end) >= _GENDERED_STEM for end in GENDERED_ENDINGS
+    )
+
+
+def gendered_pair(a: str, b: str) -> bool:
+    """Whether two folded given names are one name's masculine and feminine forms.
+
+    They look like a typo of each other ("names 97% alike"), but Robert and Roberta Whitcombe
+    sharing a landline are a household, not one person.
+    """
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= _GENDERED_STEM
+        and long.startswith(short)
+        and long[len(short) :] in GENDERED_ENDINGS
+    )
+
+
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
 
 

@@ -122,6 +122,20 @@ def scan(
     Raises:
         Cancelled: `control` was cancelled.
     """
+    return scan_and_learn(contacts, control, min_score=min_score)[0]
+
+
+def scan_and_learn(
+    contacts: Iterable[Contact],
+    control: TaskControl | None = None,
+    *,
+    min_score: float = MATCH_PROBABILITY,
+) -> tuple[list[Group], MatchModel]:
+    """`scan`, and the model it learnt: its weights and prior, without the value counts.
+
+    The incremental check weighs a new contact with these weights (counting the few values
+    it needs itself), so that it scores a pair as the last scan would.
+    """
     with collector_paused():
         records = live_records(contacts)
         _step(control, 5)
@@ -146,8 +160,9 @@ def scan(
         del edges
         _release(records)
         forget_normalised()
+        model.counts, model.present = {}, {}  # 100,000 values: the check counts its own
         _step(control, 100)
-    return sorted(groups, key=lambda g: (-g.score, g.ids))
+    return sorted(groups, key=lambda g: (-g.score, g.ids)), model
 
 
 def _release(records: list[Record]) -> None:

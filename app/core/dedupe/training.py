@@ -70,7 +70,10 @@ def _household_rate(columns: Columns, rng: random.Random) -> float:
     if not families:
         return HOUSEHOLD
     weights = [len(m) * (len(m) - 1) for m in families]
-    drawn = [rng.sample(m, 2) for m in rng.choices(families, weights, k=_RANDOM_PAIRS // 3)]
+    # No more draws than there are pairs: the same few pairs drawn ten thousand times would
+    # outweigh the typical rate as if they were ten thousand households.
+    draws = min(_RANDOM_PAIRS // 3, sum(weights) // 2)
+    drawn = [rng.sample(m, 2) for m in rng.choices(families, weights, k=draws)]
     i = np.array([d[0] for d in drawn], dtype=np.int64)
     j = np.array([d[1] for d in drawn], dtype=np.int64)
     levels = compare_many(columns, i, j).levels
@@ -163,5 +166,7 @@ def train(columns: Columns, batch: Batch, seed: int = 0) -> MatchModel:
         m, share = _em(batch, u)
         trust = len(batch) / (len(batch) + _TRUST_PAIRS)
         expected = trust * share * len(batch) + (1 - trust) * expected
-    prior = prior_for(max(expected, 1.0), max(n, 2))
+    # No floor of one expected duplicate: in a book of three it made every pair a 1-in-3
+    # match before any evidence (small books are weighed right by `MatchModel.rarity`).
+    prior = prior_for(expected, max(n, 2))
     return MatchModel(m, u, prior, household, counts, present)

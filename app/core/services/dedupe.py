@@ -8,17 +8,13 @@ changes no contact, and the journal records contacts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Protocol
 
 from app.core.clock import SYSTEM_CLOCK, Clock
 from app.core.collector import collector_paused
 from app.core.domain.contact import Contact
-from app.core.domain.normalise import fold
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet
 from app.core.services.merge import MergeService
@@ -27,19 +23,14 @@ from app.core.storage.database import Database
 from app.core.storage.decisions_repo import Decision
 from app.core.tasks import TaskControl
 
+if TYPE_CHECKING:
+    from app.core.dedupe.model import MatchModel
+
 __all__ = ["DUPLICATES", "Decision", "DedupeService", "DuplicateGroup"]
 
 DUPLICATES = "duplicates"
 """The segment key of the duplicates review ("Needs attention > Duplicates")."""
 _LOAD_CHUNK = 2000
-CHECK_SHARED_LIMIT = 12
-"""A phone or email held by more contacts than this (a switchboard, "info@") finds no
-candidates in a check, as in a scan's blocking (`app.core.dedupe.blocking.CONTACT_LIMIT`)."""
-CHECK_NAME_LIMIT = 60
-"""A family name alone finds candidates only when this few contacts bear it (a scan's
-`BLOCK_LIMIT`); a commoner one needs the start of the given name too."""
-_CHECK_NAME_ROWS = 200
-_WORD = re.compile(r"[^\W_]+")
 
 
 class _MatchedGroup(Protocol):
@@ -66,13 +57,6 @@ class DuplicateGroup:
     reasons: tuple[str, ...]
 
 
-def _default_scan(contacts: Iterable[Contact], control: TaskControl) -> Sequence[_MatchedGroup]:
-    # Imported here: the matcher loads rapidfuzz and numpy, which only a scan needs.
-    from app.core.dedupe import scan  # noqa: PLC0415
-
-    return scan(contacts, control)
-
-
 class DedupeService:
     """Review of duplicates: groups to show, decisions to remember, bulk merges.
 
@@ -85,7 +69,18 @@ class DedupeService:
     def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK, scan: Scan | None = None) -> None:
         self._db = db
         self._clock = clock
-        self._scan = scan or _default_scan
+        self._scan = scan or self._learning_scan
+        self._learnt: MatchModel | None = None
+        """The model the last full scan learnt: the check weighs with it (None: none yet)."""
+
+    def _learning_scan(
+        self, contacts: Iterable[Contact], control: TaskControl
+    ) -> Sequence[_MatchedGroup]:
+        # Imported here: the matcher loads rapidfuzz and numpy, which only a scan needs.
+        from app.core.dedupe import scan_and_learn  # noqa: PLC0415
+
+        groups, self._learnt = scan_and_learn(contacts, control)
+        return groups
 
     def groups(
         self, min_score: float | None = None, control: TaskControl | None = None
@@ -139,16 +134,19 @@ class DedupeService:
         Candidates come from a few indexed queries, not a scan: contacts sharing an E.164
         phone or an email (unless too many share it), and those whose name holds the family
         name, with the start of the given name when the family name is common. Each pair is
-        weighed by `app.core.dedupe.compare` with the default model (the typical weights);
-        pairs the user marked "Not duplicates" are dropped. Each group is one pair: the
-        contact and one candidate.
+        weighed as a scan weighs it (`services.dedupe_check`): the last scan's model, and how
+        many contacts share the checked contact's names, phones and emails. Pairs the user
+        marked "Not duplicates" are dropped. Each group is one pair: the contact and one
+        candidate.
 
         Args:
             ids: the contacts to check; unknown ids and contacts in the trash are ignored.
             min_score: leave out pairs scored below this (default: the match probability).
         """
         # Imported here, as for a scan: the matcher loads rapidfuzz and numpy.
-        from app.core.dedupe import MATCH_PROBABILITY, compare, default_model  # noqa: PLC0415
+        from app.core.dedupe import MATCH_PROBABILITY, compare  # noqa: PLC0415
+        from app.core.dedupe.record import to_record  # noqa: PLC0415
+        from app.core.services import dedupe_check  # noqa: PLC0415
 
         floor = MATCH_PROBABILITY if min_score is None else min_score
         wanted = sorted(set(ids))
@@ -156,7 +154,7 @@ class DedupeService:
             return []
         with self._db.read() as conn:
             checked = [c for c in contacts_repo.get_many(conn, wanted) if c.deleted_at is None]
-            candidates = {c.id: _candidates(conn, c) for c in checked if c.id is not None}
+            candidates = {c.id: dedupe_check.candidates(conn, c) for c in checked if c.id}
             others = {
                 c.id: c
                 for c in contacts_repo.get_many(conn, sorted(set().union(*candidates.values())))
@@ -164,10 +162,10 @@ class DedupeService:
             }
             everyone = {i for found in candidates.values() for i in found} | set(candidates)
             decided = decisions_repo.decided_pairs(conn, everyone)
-        # The typical weights, not scaled to this address book: with no term frequencies (a
-        # check cannot count every value), a prior for 100,000 contacts would let a shared email
-        # and a near-identical name count for too little, and one for 2 contacts too much.
-        model = default_model()
+            model, live = dedupe_check.weights(conn, self._learnt)
+            for contact in checked:
+                if contact.id is not None and candidates.get(contact.id):
+                    dedupe_check.count_values(conn, model, to_record(contact, -1), live)
         found: dict[tuple[int, int], DuplicateGroup] = {}
         for contact in checked:
             assert contact.id is not None  # stored contacts have ids
@@ -244,61 +242,3 @@ def _split(ids: list[int], decided: set[tuple[int, int]]) -> list[list[int]]:
         else:
             parts.append([contact_id])
     return [p for p in parts if len(p) > 1]
-
-
-def _words(text: str) -> list[str]:
-    """The words of `text` as the search index holds them (folded, letters and digits)."""
-    return _WORD.findall(fold(text))
-
-
-def _shared(conn: Connection, table: str, column: str, contact_id: int) -> set[int]:
-    """Other contacts holding one of this contact's values, skipping values held widely."""
-    rows = conn.exec_driver_sql(
-        f"SELECT b.{column}, b.contact_id FROM {table} a "  # our own table names
-        f"JOIN {table} b ON b.{column} = a.{column} "
-        "WHERE a.contact_id = ? AND b.contact_id != ?",
-        (contact_id, contact_id),
-    ).all()
-    by_value: dict[str, set[int]] = {}
-    for value, other in rows:
-        by_value.setdefault(str(value), set()).add(int(other))
-    return {
-        i for members in by_value.values() if len(members) < CHECK_SHARED_LIMIT for i in members
-    }
-
-
-def _fts_ids(conn: Connection, match: str, limit: int) -> list[int]:
-    rows = conn.exec_driver_sql(
-        "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? LIMIT ?", (match, limit)
-    )
-    return [int(r[0]) for r in rows]
-
-
-def _all_of(words: Iterable[str]) -> str:
-    return " AND ".join(f'name:"{w}"' for w in words)
-
-
-def _by_name(conn: Connection, contact: Contact) -> set[int]:
-    """Contacts whose name holds this one's family name (and given name's start if common)."""
-    given, family = _words(contact.name.given), _words(contact.name.family)
-    if not family:  # one name only: it must be rare to say anything
-        family, given = given, []
-    if not family:
-        return set()
-    same_family = _fts_ids(conn, _all_of(family), CHECK_NAME_LIMIT + 1)
-    if len(same_family) <= CHECK_NAME_LIMIT:
-        return set(same_family)
-    if not given:
-        return set()
-    # A typo further on, a swapped order, or a short form ("Rob" for "Robert") still meets.
-    start = f'name:"{given[0][:2]}"*'
-    return set(_fts_ids(conn, f"{_all_of(family)} AND {start}", _CHECK_NAME_ROWS))
-
-
-def _candidates(conn: Connection, contact: Contact) -> set[int]:
-    assert contact.id is not None
-    found = _shared(conn, "contact_phones", "e164", contact.id)
-    found |= _shared(conn, "contact_emails", "email", contact.id)
-    found |= _by_name(conn, contact)
-    found.discard(contact.id)
-    return found

@@ -105,6 +105,12 @@ _EDGES = [
     _edge("Anne", "7 Hgh Sr", "Initeck"),
     _edge("Ana", "19 Mill Lane", "Hooli"),
     _edge("Anna", "91 Mil Lane", "Hoolie"),
+    # A name and its feminine form (two people), beside a typo of it (one).
+    _edge("Robert", "7 High St", "Initech"),
+    _edge("Roberta", "7 High St", "Initech"),
+    _edge("Robret", "7 High St", "Initech"),
+    _edge("Louis", "19 Mill Lane", "Hooli"),
+    _edge("Louise", "19 Mill Lane", "Hooli"),
 ]
 
 

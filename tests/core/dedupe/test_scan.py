@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from itertools import combinations
 
 import pytest
+from faker import Faker
 
 from app.core.dedupe import Group, scan
 from app.core.domain.contact import Contact
@@ -112,3 +113,38 @@ def test_scan_reports_progress_and_can_be_cancelled(book: AddressBook) -> None:
 def test_an_empty_or_tiny_book_scans_to_nothing() -> None:
     assert scan([]) == []
     assert scan([person("Ann", "Lee", contact_id=1)]) == []
+
+
+@pytest.mark.parametrize("strangers", [0, 1, 8, 40])
+def test_two_copies_of_one_contact_are_found_however_small_the_book(strangers: int) -> None:
+    """A new user's first import of a few cards: a card written twice is a duplicate.
+
+    (A value's frequency among a few records once weighed almost nothing: two identical
+    contacts in a book of ten scored 9%.)
+    """
+    fake = Faker("en_GB")
+    fake.seed_instance(11)
+    others = [
+        person(fake.first_name(), fake.last_name(), emails=(f"p{n}@example.net",),
+               contact_id=100 + n)
+        for n in range(strangers)
+    ]  # fmt: skip
+    copies = [person("Maren", "Vashti", emails=("maren@x.org",), contact_id=i) for i in (1, 2)]
+    assert [g.ids for g in scan([*copies, *others])] == [(1, 2)]
+
+
+def test_a_name_and_its_feminine_form_in_one_home_are_two_people() -> None:
+    """Robert and Roberta Whitcombe share a landline; Robret is Robert with a typo."""
+    landline = ("0113 496 0000", "+441134960000", "home")
+    fake = Faker("en_GB")
+    fake.seed_instance(12)
+    others = [
+        person(fake.first_name(), fake.last_name(), emails=(f"p{n}@example.net",),
+               contact_id=100 + n)
+        for n in range(60)
+    ]  # fmt: skip
+    robert = person("Robert", "Whitcombe", phones=(landline,), contact_id=1)
+    roberta = person("Roberta", "Whitcombe", phones=(landline,), contact_id=2)
+    assert scan([robert, roberta, *others]) == []
+    robret = person("Robret", "Whitcombe", phones=(landline,), contact_id=3)
+    assert [g.ids for g in scan([robert, robret, *others])] == [(1, 3)]

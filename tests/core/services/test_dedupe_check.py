@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from faker import Faker
 
 from app.core.clock import FixedClock
 from app.core.domain.contact import Contact, Email, Name, Phone
 from app.core.domain.dates import PartialDate
 from app.core.services.contacts import ContactService
-from app.core.services.dedupe import CHECK_NAME_LIMIT, DedupeService
+from app.core.services.dedupe import DedupeService
+from app.core.services.dedupe_check import CHECK_NAME_LIMIT
 from app.core.storage.database import Database
 
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
@@ -133,3 +135,33 @@ def test_checking_several_contacts_reports_each_pair_once(db: Database) -> None:
     dedupe = DedupeService(db, CLOCK)
     assert [g.ids for g in dedupe.check([a, b, 9999])] == [(a, b)]
     assert dedupe.check([]) == []
+
+
+def test_namesakes_who_share_nothing_but_a_common_name_are_not_reported(
+    db: Database, fake: Faker
+) -> None:
+    """Five James Smiths among eighty Smiths: a sixth with only his name is nobody's double.
+
+    (With the typical weights and no count of how common the names are, each pair scored 0.71.)
+    """
+    _crowd(db, fake, 80, family="Smith")
+    _add(db, *(Contact(name=Name(given="James", family="Smith")) for _ in range(5)))
+    (sixth,) = _add(db, Contact(name=Name(given="James", family="Smith")))
+    assert DedupeService(db, CLOCK).check([sixth]) == []
+
+
+def test_after_a_scan_the_check_scores_a_pair_as_the_scan_did(db: Database, fake: Faker) -> None:
+    _crowd(db, fake, 40)
+    ann, anne = _add(
+        db,
+        Contact(name=Name(given="Ann", family="Leeworth"), emails=[Email("ann.l@example.org")],
+                birthday=PartialDate(1980, 5, 6)),
+        Contact(name=Name(given="Anne", family="Leeworth"), emails=[Email("ANN.L@example.org")]),
+    )  # fmt: skip
+    dedupe = DedupeService(db, CLOCK)
+    before = dedupe.check([anne])
+    (scanned,) = [g for g in dedupe.groups() if anne in g.ids]
+    (checked,) = dedupe.check([anne])
+    assert scanned.ids == checked.ids == (ann, anne)
+    assert checked.score == pytest.approx(scanned.score, abs=0.005)
+    assert [g.ids for g in before] == [(ann, anne)]
