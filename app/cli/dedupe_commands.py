@@ -54,7 +54,9 @@ def score(text: str) -> float:
 
 def run_dedupe(db: Database, args: argparse.Namespace) -> int:
     """Print the groups of likely duplicates (as JSON: ids, score and reasons)."""
-    groups = DedupeService(db).groups(args.min_score)
+    service = DedupeService(db)
+    groups = service.groups(args.min_score)
+    service.remember_weights()  # later checks (the window's) weigh as this scan did
     if args.json:
         print_json(
             [{"ids": list(g.ids), "score": g.score, "reasons": list(g.reasons)} for g in groups]

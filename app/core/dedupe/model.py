@@ -14,6 +14,7 @@ makes a pair a match is chosen a priori (0.5: more likely than not), never fitte
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -171,6 +172,47 @@ def default_model(size: int = 1000) -> MatchModel:
     """The model before any data: typical weights for an address book of `size` contacts."""
     size = max(size, 2)
     return MatchModel(dict(DEFAULT_M), dict(DEFAULT_U), prior_for(DUPLICATE_SHARE * size, size))
+
+
+def weights_to_json(model: MatchModel) -> str:
+    """The model's weights (m, u, prior, household) as JSON: what a check needs of a scan.
+
+    No value counts: they are the address book's own names and numbers, and a check counts
+    the few it needs itself.
+    """
+    return json.dumps(
+        {
+            "m": {f.name.lower(): list(model.m[f]) for f in Field},
+            "u": {f.name.lower(): list(model.u[f]) for f in Field},
+            "prior": model.prior,
+            "household": model.household,
+        }
+    )
+
+
+def weights_from_json(text: str) -> MatchModel | None:
+    """The model `weights_to_json` wrote, or None when `text` is not one (another version's)."""
+    try:
+        data = json.loads(text)
+        m, u = {}, {}
+        for f in Field:
+            m[f] = _probabilities(data["m"][f.name.lower()], len(LEVELS[f]))
+            u[f] = _probabilities(data["u"][f.name.lower()], len(LEVELS[f]))
+        prior, household = float(data["prior"]), float(data["household"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not (0.0 < prior <= 0.5 and 0.0 < household < 1.0):
+        return None
+    return MatchModel(m, u, prior, household)
+
+
+def _probabilities(values: object, size: int) -> tuple[float, ...]:
+    if not isinstance(values, list) or len(values) != size:
+        raise ValueError("not one probability for each level")
+    found = tuple(float(v) for v in values)
+    if not all(0.0 < v <= 1.0 for v in found):
+        raise ValueError("a probability out of range")
+    return found
 
 
 def prior_for(matching_pairs: float, size: int) -> float:

@@ -18,12 +18,14 @@ from app.core.domain.contact import Contact
 from app.core.errors import UserFacingError
 from app.core.services.contacts import ChangeSet
 from app.core.services.merge import MergeService
-from app.core.storage import contacts_repo, decisions_repo
+from app.core.storage import contacts_repo, decisions_repo, settings_repo
 from app.core.storage.database import Database
 from app.core.storage.decisions_repo import Decision
 from app.core.tasks import TaskControl
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from app.core.dedupe.model import MatchModel
 
 __all__ = ["DUPLICATES", "Decision", "DedupeService", "DuplicateGroup"]
@@ -72,6 +74,8 @@ class DedupeService:
         self._scan = scan or self._learning_scan
         self._learnt: MatchModel | None = None
         """The model the last full scan learnt: the check weighs with it (None: none yet)."""
+        self._stored = False
+        """Whether `_learnt` is the one stored in the database (read, or written)."""
 
     def _learning_scan(
         self, contacts: Iterable[Contact], control: TaskControl
@@ -80,7 +84,31 @@ class DedupeService:
         from app.core.dedupe import scan_and_learn  # noqa: PLC0415
 
         groups, self._learnt = scan_and_learn(contacts, control)
+        self._stored = False
         return groups
+
+    def remember_weights(self) -> None:
+        """Store the weights the last scan learnt, so that checks use them after a restart.
+
+        A write: the window runs it on its writer after a scan; nothing happens without a scan.
+        """
+        from app.core.dedupe.model import weights_to_json  # noqa: PLC0415 - numpy
+
+        if self._learnt is None or self._stored:
+            return
+        with self._db.write() as conn:
+            settings_repo.put(conn, settings_repo.DEDUPE_WEIGHTS, weights_to_json(self._learnt))
+        self._stored = True
+
+    def _weights(self, conn: Connection) -> MatchModel | None:
+        """The last scan's weights: this session's, else those stored by an earlier one."""
+        from app.core.dedupe.model import weights_from_json  # noqa: PLC0415 - numpy
+
+        if self._learnt is None and not self._stored:
+            stored = settings_repo.get(conn, settings_repo.DEDUPE_WEIGHTS)
+            self._learnt = weights_from_json(stored) if stored else None
+            self._stored = True
+        return self._learnt
 
     def groups(
         self, min_score: float | None = None, control: TaskControl | None = None
@@ -162,7 +190,7 @@ class DedupeService:
             }
             everyone = {i for found in candidates.values() for i in found} | set(candidates)
             decided = decisions_repo.decided_pairs(conn, everyone)
-            model, live = dedupe_check.weights(conn, self._learnt)
+            model, live = dedupe_check.weights(conn, self._weights(conn))
             for contact in checked:
                 if contact.id is not None and candidates.get(contact.id):
                     dedupe_check.count_values(conn, model, to_record(contact, -1), live)

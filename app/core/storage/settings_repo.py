@@ -8,6 +8,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 REGION = "default_region"
+DEDUPE_WEIGHTS = "dedupe_weights"
+"""The weights the last duplicate scan learnt (JSON, no contact data): the check uses them."""
 
 
 def get(conn: Connection, key: str) -> str | None:

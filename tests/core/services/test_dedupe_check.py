@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from faker import Faker
 
 from app.core.clock import FixedClock
+from app.core.dedupe.model import default_model, weights_from_json, weights_to_json
 from app.core.domain.contact import Contact, Email, Name, Phone
 from app.core.domain.dates import PartialDate
 from app.core.services.contacts import ContactService
 from app.core.services.dedupe import DedupeService
 from app.core.services.dedupe_check import CHECK_NAME_LIMIT
 from app.core.storage.database import Database
+from app.core.storage.engine import DatabaseKey
+from tests.conftest import PASSPHRASE
 
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
 
@@ -150,7 +154,9 @@ def test_namesakes_who_share_nothing_but_a_common_name_are_not_reported(
     assert DedupeService(db, CLOCK).check([sixth]) == []
 
 
-def test_after_a_scan_the_check_scores_a_pair_as_the_scan_did(db: Database, fake: Faker) -> None:
+def test_after_a_scan_the_check_scores_a_pair_as_the_scan_did_even_after_a_restart(
+    db: Database, db_path: Path, fake: Faker
+) -> None:
     _crowd(db, fake, 40)
     ann, anne = _add(
         db,
@@ -159,9 +165,34 @@ def test_after_a_scan_the_check_scores_a_pair_as_the_scan_did(db: Database, fake
         Contact(name=Name(given="Anne", family="Leeworth"), emails=[Email("ANN.L@example.org")]),
     )  # fmt: skip
     dedupe = DedupeService(db, CLOCK)
-    before = dedupe.check([anne])
+    (before,) = dedupe.check([anne])  # the typical weights: no scan yet
     (scanned,) = [g for g in dedupe.groups() if anne in g.ids]
     (checked,) = dedupe.check([anne])
-    assert scanned.ids == checked.ids == (ann, anne)
+    assert scanned.ids == checked.ids == before.ids == (ann, anne)
     assert checked.score == pytest.approx(scanned.score, abs=0.005)
-    assert [g.ids for g in before] == [(ann, anne)]
+    assert before.score != pytest.approx(scanned.score, abs=0.005)
+    dedupe.remember_weights()
+    db.close()
+    reopened = Database.open(db_path, DatabaseKey(passphrase=PASSPHRASE))
+    try:
+        (later,) = DedupeService(reopened, CLOCK).check([anne])
+    finally:
+        reopened.close()
+    assert later.score == checked.score
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "{", "[]", '{"m": {}}', '{"m": {"given": [2.0]}, "u": {}, "prior": 0.1}'],
+)
+def test_stored_weights_from_another_version_are_ignored(text: str) -> None:
+    assert weights_from_json(text) is None
+
+
+def test_stored_weights_round_trip() -> None:
+    model = default_model(5000)
+    again = weights_from_json(weights_to_json(model))
+    assert again is not None
+    assert (again.m, again.u, again.prior, again.household) == (
+        model.m, model.u, model.prior, model.household,
+    )  # fmt: skip
