@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
@@ -157,17 +159,35 @@ class DuplicatesView(QWidget):
         top.addWidget(self.cancel_button)
         top.addWidget(self.status, 1)  # the status takes the room the progress leaves
         top.addWidget(self.progress, 1)
-        actions = QHBoxLayout()
+        self.status.setWordWrap(True)  # a long sentence must not widen the window
+        one = QHBoxLayout()  # what acts on the chosen group
         for button in (self.merge_button, self.apart_button, self.forget_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.merge_all_button)
-        actions.addWidget(self.min_score)
+            one.addWidget(button)
+        one.addStretch(1)
+        every = QHBoxLayout()  # what acts on many groups
+        every.addWidget(self.merge_all_button)
+        every.addWidget(self.min_score)
+        every.addStretch(1)  # on a line of their own, they stay at the left
+        self._actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._actions.addLayout(one, 1)
+        self._actions.addLayout(every)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)  # a pane of the window, like the list
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
+        layout.addLayout(self._actions)
+        # In a narrow pane the two sets of buttons go on two lines (`resizeEvent`), so the
+        # review asks the window for no more room than the list does.
+        spacing = self._actions.spacing()
+        self._one_line = one.sizeHint().width() + spacing + every.sizeHint().width()
+        self.setMinimumWidth(max(one.sizeHint().width(), every.sizeHint().width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        wide = event.size().width() >= self._one_line
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._actions.direction() != direction:
+            self._actions.setDirection(direction)
 
     # Scanning
 
