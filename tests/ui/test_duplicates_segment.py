@@ -245,3 +245,23 @@ def test_the_old_title_still_exports_the_segment(
         result = kith("export", "--segment", name)
         assert result.returncode == 0, (name, result.stderr)
         assert result.stdout.count("BEGIN:VCARD") == 2, name
+
+
+def test_a_narrow_window_keeps_every_button_of_the_review_in_view(
+    qtbot: QtBot, paired: tuple[MainWindow, tuple[int, int]]
+) -> None:
+    window, _pair = paired
+    _choose_duplicates(qtbot, window)
+    review = window.duplicates
+    buttons = [
+        review.merge_button, review.apart_button, review.forget_button,
+        review.merge_all_button, review.min_score,
+    ]  # fmt: skip
+    for width, lines in ((1360, 1), (760, 2)):
+        window.resize(width, 560)
+        window.splitter.setSizes([150, width // 2, width // 2])
+        qtbot.waitUntil(lambda w=width: window.width() == w)  # type: ignore[misc]
+        qtbot.waitUntil(lambda: review.merge_button.geometry().right() < review.width())
+        assert all(b.geometry().right() <= review.width() for b in buttons), width
+        one_line = review.merge_all_button.y() == review.merge_button.y()
+        assert one_line == (lines == 1), width
