@@ -221,7 +221,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 15000)
 
     def focus_search(self) -> None:
-        """Ctrl+F: into the search box, its text selected."""
+        """Ctrl+F: into the search box, its text selected (from the review: all contacts)."""
+        if self.reviewing_duplicates:
+            self.segments.select_key("all")
         self.list.search.setFocus()
         self.list.search.selectAll()
 

@@ -265,3 +265,14 @@ def test_a_narrow_window_keeps_every_button_of_the_review_in_view(
         assert all(b.geometry().right() <= review.width() for b in buttons), width
         one_line = review.merge_all_button.y() == review.merge_button.y()
         assert one_line == (lines == 1), width
+
+
+def test_find_from_the_review_searches_all_contacts(
+    qtbot: QtBot, paired: tuple[MainWindow, tuple[int, int]]
+) -> None:
+    window, _pair = paired
+    _choose_duplicates(qtbot, window)
+    window.find_action.trigger()
+    assert window.segments.current_key == "all"
+    assert window.list.isVisible() and not window.duplicates.isVisible()
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == 42)
