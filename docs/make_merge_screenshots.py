@@ -1,5 +1,8 @@
 """Screenshots of the duplicates review and the merge dialog, on a generated address book.
 
+The review is shown as the user finds it: Needs attention › Duplicates chosen in the main
+window, the groups in the list's place, the chosen group's first contact in the card.
+
 Run under Xvfb:
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/make_merge_screenshots.py
 Saves docs/screenshots/{duplicates,merge-dialog}.png.
@@ -102,20 +105,23 @@ def main() -> None:
         fill(db, people + noisy_copies(people))
         settings = QSettings(str(Path(tmp) / "kith.ini"), QSettings.Format.IniFormat)
         window = build_window(db, settings, region="GB")
+        window.resize(1360, 820)
+        window.splitter.setSizes([210, 640, 510])
         window.show()
         settle(app, lambda: window.segment_model.rowCount() > 0)
         view = window.duplicates
-        view.resize(1000, 600)
-        view.open_review()
-        settle(app, lambda: view.model.rowCount() > 0 and not view.progress.isVisible())
-        save(view, "duplicates.png")
-
+        window.show_duplicates()  # View › Review duplicates…: the line is chosen, it scans
+        settle(app, lambda: view.model.rowCount() > 0 and not view.scanning)
         bob = next(
             r
             for r in range(view.model.rowCount())
             if "Ashworth" in view.model.names(view.model.group(r))
         )
         view.table.selectRow(bob)
+        first = view.model.group(bob).ids[0]
+        settle(app, lambda: window.detail.contact_id == first)
+        save(window, "duplicates.png")
+
         opened: list[MergeDialog] = []
         view.merge_dialog_opened.connect(opened.append)
         view.merge_selected()
@@ -125,7 +131,6 @@ def main() -> None:
         settle(app)
         save(dialog, "merge-dialog.png")
         dialog.reject()
-        view.close()
         window.close()
         db.close()
 

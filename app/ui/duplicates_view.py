@@ -1,32 +1,28 @@
-"""Needs attention > Duplicates: groups of likely duplicates by score, with their reasons.
+"""Needs attention › Duplicates: groups of likely duplicates by score, with their reasons.
 
-The scan runs as a task on the read worker (progress, Cancel); merging and "Not duplicates"
-run on the write worker and publish their ChangeSet, so the other panes refresh. A group that a
-merge or a decision settles leaves the list at once; other changes mark the list as old and
-offer to scan again.
+The main window shows this review in the list's place when its line is chosen. The scan runs
+as a task on the read worker (progress, Cancel), the first time the review is shown and again
+when it is shown after contacts changed; merging and "Not duplicates" run on the write worker
+and publish their ChangeSet, so the other panes refresh. A group that a merge or a decision
+settles leaves the list at once; other changes that may move the groups mark the list as old.
 
 A few contacts added or edited elsewhere (a card saved, not an import or a bulk action) are
 checked at once (`DedupeService.check`, a low-priority read): a probable duplicate is said in a
-sentence (`suspected`, shown in the status bar) and marks the list as old.
+sentence (`suspected`, shown in the status bar) and marks the list as old; a change the check
+clears, and which touches no group shown, leaves the list as it is.
 """
 
 from __future__ import annotations
 
-import enum
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
@@ -40,12 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.domain.merge import MergePlan
-from app.core.services.contacts import ChangeSet, ContactService
+from app.core.services.contacts import ChangeSet
 from app.core.services.dedupe import DUPLICATES, DedupeService, DuplicateGroup
 from app.core.services.merge import MergeService
+from app.core.services.queries import ContactReader
 from app.core.tasks import Cancelled, TaskControl
 from app.ui.changes import ChangeHub
 from app.ui.context import AppContext
+from app.ui.duplicate_groups import DuplicateGroupsModel, GroupColumn
 from app.ui.merge_dialog import MergeDialog
 from app.ui.tasks import Lane, Priority
 from app.ui.worker import Worker
@@ -53,7 +51,6 @@ from app.ui.worker import Worker
 T = TypeVar("T")
 PROGRESS_EVERY_S = 0.05
 """The scan's progress reaches the window at most this often."""
-Index = QModelIndex | QPersistentModelIndex
 CHECK_AT_MOST = 20
 """A change of more contacts than this (a bulk action) is left to the next scan."""
 
@@ -70,100 +67,21 @@ class Runs(Protocol):
         """Run `job`, then `done(result)` or `error(exc)` on the GUI thread."""
 
 
-class GroupColumn(enum.IntEnum):
-    """The columns of the duplicates list."""
-
-    SCORE = 0
-    CONTACTS = 1
-    REASONS = 2
-
-
-_HEADERS = {
-    GroupColumn.SCORE: "Score",
-    GroupColumn.CONTACTS: "Contacts",
-    GroupColumn.REASONS: "Why",
-}
-
-
-class DuplicateGroupsModel(QAbstractTableModel):
-    """The groups found by the last scan, best first, with the contacts' names."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._groups: list[DuplicateGroup] = []
-        self._names: dict[int, str] = {}
-
-    def set_groups(self, groups: Sequence[DuplicateGroup], names: dict[int, str]) -> None:
-        """Show these groups."""
-        self.beginResetModel()
-        self._groups = list(groups)
-        self._names = dict(names)
-        self.endResetModel()
-
-    @property
-    def groups(self) -> Sequence[DuplicateGroup]:
-        """The groups shown."""
-        return self._groups
-
-    def group(self, row: int) -> DuplicateGroup:
-        """The group on `row`."""
-        return self._groups[row]
-
-    def drop_touching(self, ids: Sequence[int]) -> None:
-        """Remove the groups that hold any of these contacts (merged or decided)."""
-        gone = set(ids)
-        for row in reversed(range(len(self._groups))):
-            if gone & set(self._groups[row].ids):
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._groups[row]
-                self.endRemoveRows()
-
-    def names(self, group: DuplicateGroup) -> str:
-        """The group's contacts, as "Ann Lee, Anne Lee"."""
-        return ", ".join(self._names.get(i, f"#{i}") for i in group.ids)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._groups)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(GroupColumn)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(GroupColumn):
-            return _HEADERS[GroupColumn(section)]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._groups):
-            return None
-        group = self._groups[index.row()]
-        column = GroupColumn(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column is GroupColumn.SCORE:
-                return f"{group.score:.2f}"
-            if column is GroupColumn.CONTACTS:
-                return self.names(group)
-            separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else "; "
-            return separator.join(group.reasons)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is GroupColumn.SCORE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
 class DuplicatesView(QWidget):
     """The review list: Scan, then Merge… or Not duplicates per group, or merge all above S.
 
     Signals:
         scanned: a scan finished and its groups are shown (or it was cancelled or failed).
+        counted: the number of groups a scan found, or that a merge or decision left (int).
+        contact_chosen: the first contact of the group chosen (int), or None for no group.
         merge_dialog_opened: the MergeDialog for the chosen group, once it is open.
         suspected: a sentence naming a probable duplicate of a contact just added or edited.
         checked: a check of contacts just added or edited finished (found or not).
     """
 
     scanned = Signal()
+    counted = Signal(int)
+    contact_chosen = Signal(object)
     merge_dialog_opened = Signal(object)
     suspected = Signal(str)
     checked = Signal()
@@ -174,30 +92,39 @@ class DuplicatesView(QWidget):
         dedupe: DedupeService,
         merger: MergeService,
         *,
-        contacts: ContactService,
+        contacts: ContactReader,
         reads: Runs,
         writes: Runs,
         hub: ChangeHub,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Needs attention › Duplicates")
         self._dedupe, self._merger, self._contacts = dedupe, merger, contacts
         self._reads, self._writes, self._hub = reads, writes, hub
         self._control: TaskControl | None = None
         self._publishing = False
         self.stale = True
         """Whether the list may not show the contacts as they are (no scan yet, or a change)."""
+        self._changes = 0  # changes that made the list old: one during a scan keeps it old
         self.merge_dialog: MergeDialog | None = None
         self.model = DuplicateGroupsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setWordWrap(False)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        # Fixed sizes: a scan's 5,000 groups arrive without Qt measuring a row (sizing the
+        # score column to its contents read a thousand rows on the GUI thread).
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(GroupColumn.SCORE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(GroupColumn.SCORE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(
+            GroupColumn.SCORE, self.fontMetrics().horizontalAdvance("Score 0.00") + 16
+        )
         header.setSectionResizeMode(GroupColumn.CONTACTS, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(GroupColumn.CONTACTS, 320)
         header.setStretchLastSection(True)
@@ -221,7 +148,7 @@ class DuplicatesView(QWidget):
         self.apart_button.clicked.connect(self.mark_selected_apart)
         self.forget_button.clicked.connect(self.forget_last_decision)
         self.merge_all_button.clicked.connect(self.merge_all)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self._progressed.connect(self._show_progress)
         hub.changed.connect(self._changed_elsewhere)
         self._scanning(False)
@@ -232,18 +159,47 @@ class DuplicatesView(QWidget):
         top.addWidget(self.cancel_button)
         top.addWidget(self.status, 1)  # the status takes the room the progress leaves
         top.addWidget(self.progress, 1)
-        actions = QHBoxLayout()
+        self.status.setWordWrap(True)  # a long sentence must not widen the window
+        one = QHBoxLayout()  # what acts on the chosen group
         for button in (self.merge_button, self.apart_button, self.forget_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.merge_all_button)
-        actions.addWidget(self.min_score)
+            one.addWidget(button)
+        one.addStretch(1)
+        every = QHBoxLayout()  # what acts on many groups
+        every.addWidget(self.merge_all_button)
+        every.addWidget(self.min_score)
+        every.addStretch(1)  # on a line of their own, they stay at the left
+        self._actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._actions.addLayout(one, 1)
+        self._actions.addLayout(every)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # a pane of the window, like the list
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
+        layout.addLayout(self._actions)
+        # In a narrow pane the two sets of buttons go on two lines (`resizeEvent`), so the
+        # review asks the window for no more room than the list does.
+        spacing = self._actions.spacing()
+        self._one_line = one.sizeHint().width() + spacing + every.sizeHint().width()
+        self.setMinimumWidth(max(one.sizeHint().width(), every.sizeHint().width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        wide = event.size().width() >= self._one_line
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._actions.direction() != direction:
+            self._actions.setDirection(direction)
 
     # Scanning
+
+    @property
+    def scanning(self) -> bool:
+        """Whether a scan is running."""
+        return self._control is not None
+
+    def scan_if_stale(self) -> None:
+        """Scan when no scan has run yet, or contacts changed since the last one."""
+        if self.stale and self._control is None:
+            self.scan()
 
     def scan(self) -> None:
         """Look for duplicates in the background (progress shown; Cancel stops it)."""
@@ -262,14 +218,15 @@ class DuplicatesView(QWidget):
         self._control = control
         self._scanning(True)
         self.status.setText("Looking for duplicates…")
-        dedupe, contacts = self._dedupe, self._contacts
+        dedupe, contacts, changes = self._dedupe, self._contacts, self._changes
 
         def job() -> tuple[list[DuplicateGroup], dict[int, str]]:
             groups = dedupe.groups(control=control)
             ids = [i for g in groups for i in g.ids]
-            return groups, {c.id: c.display_name for c in contacts.get_many(ids) if c.id}
+            # The list's lines, not whole contacts: only the names are shown.
+            return groups, {r.id: r.display_name for r in contacts.rows(ids)}
 
-        self._reads.submit(job, self._scan_done, self._scan_failed)
+        self._reads.submit(job, lambda found: self._scan_done(found, changes), self._scan_failed)
 
     def cancel(self) -> None:
         """Stop the scan at its next step."""
@@ -281,14 +238,19 @@ class DuplicatesView(QWidget):
         if total:
             self.progress.setValue(min(done, total))
 
-    def _scan_done(self, found: tuple[list[DuplicateGroup], dict[int, str]]) -> None:
+    def _scan_done(self, found: tuple[list[DuplicateGroup], dict[int, str]], changes: int) -> None:
         groups, names = found
         self._scanning(False)
-        self.stale = False
         self.model.set_groups(groups, names)
+        self._say_count()
+        self.stale = changes != self._changes  # contacts changed while it ran
+        if self.stale:
+            self.status.setText(CHANGED)
         if groups:
             self.table.selectRow(0)
-        self._say_count()
+        else:
+            self.contact_chosen.emit(None)
+        self.counted.emit(len(groups))
         self.scanned.emit()
 
     def _scan_failed(self, exc: Exception) -> None:
@@ -330,6 +292,11 @@ class DuplicatesView(QWidget):
         """The group chosen in the list."""
         rows = self.table.selectionModel().selectedRows()
         return self.model.group(rows[0].row()) if rows else None
+
+    def _chosen(self) -> None:
+        self._enable()
+        group = self.selected_group()
+        self.contact_chosen.emit(group.ids[0] if group is not None else None)
 
     # Acting on groups
 
@@ -404,6 +371,7 @@ class DuplicatesView(QWidget):
         if self.model.rowCount():
             self.table.selectRow(0)
         self._enable()
+        self.counted.emit(self.model.rowCount())
 
     def _publish(self, change: ChangeSet) -> None:
         # The hub calls its listeners at once, this one among them: it is told it was us.
@@ -416,23 +384,33 @@ class DuplicatesView(QWidget):
     def _changed_elsewhere(self, change: ChangeSet) -> None:
         if self._publishing:
             return
-        self._check(change)
-        if not self.model.rowCount():
-            return
-        shown = {i for g in self.model.groups for i in g.ids}
-        decided = change.segments is not None and DUPLICATES in change.segments
-        if decided or change.added or set(change.ids) & shown:
-            self.stale = True
-            self.status.setText("Contacts changed since this scan; Scan to see them as they are.")
+        checked = self._check(change)
+        may_move = change.segments is None or DUPLICATES in change.segments
+        # A group shown was touched, or too many contacts changed to check them one by one.
+        if self.model.holds_any(change.ids) or (may_move and not checked):
+            self._mark_stale()
 
-    def _check(self, change: ChangeSet) -> None:
-        """Check the few contacts a change added or edited against the others."""
+    def _mark_stale(self) -> None:
+        self.stale = True
+        self._changes += 1
+        if self._control is None:
+            self.status.setText(CHANGED)
+
+    def _check(self, change: ChangeSet) -> bool:
+        """Check the few contacts a change added or edited against the others.
+
+        Returns:
+            Whether the change was few enough contacts to check (the check then decides
+            whether the list is old); False for an import or a bulk action.
+        """
         ids = [*change.added, *change.changed]
         imported = change.segments is not None and any(
             key.startswith("import:") for key in change.segments
         )
-        if not ids or len(ids) > CHECK_AT_MOST or imported:
-            return
+        if len(ids) > CHECK_AT_MOST or imported:
+            return False
+        if not ids:
+            return True
         dedupe, contacts = self._dedupe, self._contacts
 
         def job() -> str | None:
@@ -440,7 +418,7 @@ class DuplicatesView(QWidget):
             if not found:
                 return None
             best = found[0]
-            names = {c.id: c.display_name for c in contacts.get_many(best.ids)}
+            names = {r.id: r.display_name for r in contacts.rows(best.ids)}
             # The contact just saved first: "Anne Lee may be the same person as Ann Lee".
             first = next(i for i in best.ids if i in ids)
             (other,) = (i for i in best.ids if i != first)
@@ -451,25 +429,21 @@ class DuplicatesView(QWidget):
             )
 
         self._reads.submit(job, self._check_done)
+        return True
 
     def _check_done(self, sentence: str | None) -> None:
         if sentence is not None:
-            self.stale = True
+            self._mark_stale()
             self.status.setText(sentence)
             self.suspected.emit(sentence)
         self.checked.emit()
 
-    def open_review(self) -> None:
-        """Show the review (as a window of its own) and scan, the first time or when old."""
-        self.show()
-        self.raise_()
-        self.activateWindow()
-        if self.stale and self._control is None:
-            self.scan()
+
+CHANGED = "Contacts changed since this scan; Scan to see them as they are."
 
 
 def build_duplicates_view(ctx: AppContext, parent: QWidget | None = None) -> DuplicatesView:
-    """The review over the window's database and workers, as a window of its own."""
+    """The review over the window's database and workers (the main window shows it as a pane)."""
     view = DuplicatesView(
         DedupeService(ctx.db),
         MergeService(ctx.db),
@@ -480,6 +454,4 @@ def build_duplicates_view(ctx: AppContext, parent: QWidget | None = None) -> Dup
         hub=ctx.hub,
         parent=parent,
     )
-    view.setWindowFlag(Qt.WindowType.Window)
-    view.resize(900, 560)
     return view

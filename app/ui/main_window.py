@@ -1,4 +1,9 @@
-"""The main window: segments, list and detail side by side, with the menus that drive them."""
+"""The main window: segments, list and detail side by side, with the menus that drive them.
+
+The middle pane is the contact list, or, when Needs attention › Duplicates is chosen, the
+duplicates review (`DuplicatesView`): groups with scores and reasons, the chosen group's first
+contact shown in the detail pane.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,14 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.domain.interaction import InteractionKind
 from app.core.services.contacts import ChangeSet
@@ -72,9 +84,15 @@ class MainWindow(QMainWindow):
             reminders=ctx.reminders,
             interactions=ctx.interactions,
         )
+        self.duplicates = build_duplicates_view(ctx, self)
+        # The middle: the list, or the duplicates review in its place.
+        self.middle = QStackedWidget(self)
+        self.middle.setObjectName("middle")
+        self.middle.addWidget(self.list)
+        self.middle.addWidget(self.duplicates)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
-        for pane in (self.segments, self.list, self.detail):
+        for pane in (self.segments, self.middle, self.detail):
             self.splitter.addWidget(pane)
         self.splitter.setSizes([230, 640, 490])
         self.splitter.setStretchFactor(1, 1)
@@ -102,7 +120,6 @@ class MainWindow(QMainWindow):
         self.transfer = Transfer(self)
         self.backups = Backups(self)
         self.preferences = Preferences(self, reminders=ctx.reminders)
-        self.duplicates = build_duplicates_view(ctx, self)
         self._segment_timer = QTimer(self)
         self._segment_timer.setSingleShot(True)
         self._segment_timer.setInterval(SEGMENT_REFRESH_MS)
@@ -164,7 +181,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.family_first_action)
         view.addAction(self.smart.new_action)
-        review = self._action("Review &duplicates…", self.duplicates.open_review, "Ctrl+Shift+D")
+        review = self._action("Review &duplicates…", self.show_duplicates, "Ctrl+Shift+D")
         review.setObjectName("review-duplicates")
         view.addAction(review)
         toolbar = self.addToolBar("Main")
@@ -193,7 +210,9 @@ class MainWindow(QMainWindow):
         self.ctx.runner.failed.connect(self.show_message)
         # A probable duplicate of a contact just saved is said in the status bar.
         self.duplicates.suspected.connect(self.show_message)
-        self.segments.review_duplicates.connect(self.duplicates.open_review)
+        self.segments.review_duplicates.connect(self.show_duplicates)
+        self.duplicates.contact_chosen.connect(self._group_chosen)
+        self.duplicates.counted.connect(self._groups_counted)
 
     # Behaviour
 
@@ -202,7 +221,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 15000)
 
     def focus_search(self) -> None:
-        """Ctrl+F: into the search box, its text selected."""
+        """Ctrl+F: into the search box, its text selected (from the review: all contacts)."""
+        if self.reviewing_duplicates:
+            self.segments.select_key("all")
         self.list.search.setFocus()
         self.list.search.selectAll()
 
@@ -215,6 +236,8 @@ class MainWindow(QMainWindow):
         # A new card not stored yet belongs to no row: a row leaving the list must not clear it.
         if contact_id is None and self.detail.showing_new:
             return
+        if self.reviewing_duplicates:
+            return  # the list is hidden: the card shows the chosen group's contact
         self.detail.show_contact(contact_id)
 
     def _created(self, contact_id: int) -> None:
@@ -225,11 +248,55 @@ class MainWindow(QMainWindow):
             self._pending_select = None
 
     def _segment_chosen(self, entry: SegmentEntry) -> None:
-        if entry.query is not None:
+        if entry.query is not None and entry.key != PROBABLE_DUPLICATE:
             self.list.set_segment(entry.query)
         self.bulk.update_for_segment(entry)
-        if entry.key == PROBABLE_DUPLICATE:  # the flat list leads to the grouped review
-            self.show_message(DUPLICATES_HINT)
+        self._show_middle(entry.key)
+
+    # The duplicates review, in the list's place
+
+    @property
+    def reviewing_duplicates(self) -> bool:
+        """Whether the middle pane shows the duplicates review rather than the list."""
+        return self.middle.currentWidget() is self.duplicates
+
+    def show_duplicates(self) -> None:
+        """View › Review duplicates… (Ctrl+Shift+D): choose Needs attention › Duplicates."""
+        self.segments.select_key(PROBABLE_DUPLICATE)
+        # Already chosen (no signal then): an old list is scanned again now that it is asked for.
+        self._show_middle(PROBABLE_DUPLICATE, rescan=True)
+
+    def _show_middle(self, key: str, *, rescan: bool = False) -> None:
+        """Show the review for the Duplicates line, else the list; the card follows.
+
+        The review scans when it comes into view with no scan yet or contacts changed since
+        (or when `rescan` asks); while it stays in view, a change only says the list is old,
+        so that the groups do not move under the user's hand.
+        """
+        review = key == PROBABLE_DUPLICATE
+        page = self.duplicates if review else self.list
+        switched = self.middle.currentWidget() is not page
+        if switched:
+            self.middle.setCurrentWidget(page)
+            # The Contacts menu acts on the list's selection, which is hidden meanwhile.
+            self.bulk.menu.menuAction().setEnabled(not review)
+            if review:
+                group = self.duplicates.selected_group()
+                if group is not None:
+                    self.detail.show_contact(group.ids[0])
+            else:
+                self._current_changed(self.list.current_id())
+        if review and (switched or rescan):
+            self.duplicates.scan_if_stale()
+
+    def _group_chosen(self, contact_id: int | None) -> None:
+        if self.reviewing_duplicates and not (contact_id is None and self.detail.showing_new):
+            self.detail.show_contact(contact_id)
+
+    def _groups_counted(self, groups: int) -> None:
+        # Once a scan has found them, the line counts groups rather than contacts.
+        tip = f"{groups:,} group{'s' if groups != 1 else ''} of likely duplicates"
+        self.segment_model.set_count(PROBABLE_DUPLICATE, groups, tip)
 
     def _name_order(self) -> None:
         self.list.set_family_first(self.family_first_action.isChecked())
@@ -267,9 +334,12 @@ class MainWindow(QMainWindow):
         self._segments_shown = number
         self.segment_model.set_entries(entries)
         entry = self.segments.current_entry()
-        if entry is not None and entry.query is not None and entry.query != self.list.segment:
-            self.list.set_segment(entry.query)
-            self.bulk.update_for_segment(entry)
+        if entry is not None:
+            review = entry.key == PROBABLE_DUPLICATE
+            if not review and entry.query is not None and entry.query != self.list.segment:
+                self.list.set_segment(entry.query)
+                self.bulk.update_for_segment(entry)
+            self._show_middle(entry.key)  # e.g. a window reopened on Duplicates shows it
         tags = [e.title for e in entries if e.key.startswith("tag:")]
         self.detail.form.set_tag_names(tags)
         self.bulk.set_tag_names(tags)
@@ -376,12 +446,6 @@ class MainWindow(QMainWindow):
         self.transfer.cancel()
         self.duplicates.cancel()
         super().closeEvent(event)
-
-
-DUPLICATES_HINT = (
-    "These contacts share an email or a phone. Double-click “Probable duplicate” "
-    "(or View › Review duplicates…) to see them in groups, with reasons, and merge."
-)
 
 
 def _dropped_files(urls: Sequence[QUrl]) -> list[Path]:

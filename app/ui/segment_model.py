@@ -160,11 +160,27 @@ class SegmentCounts:
 
 
 class SegmentModel(QAbstractListModel):
-    """The entries of the segment pane."""
+    """The entries of the segment pane.
+
+    A line may show another number than its contacts (`set_count`): Duplicates shows its
+    groups once a scan has found them; recounts of the entries keep that number.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[SegmentEntry] = []
+        self._counts: dict[str, tuple[int, str]] = {}
+
+    def set_count(self, key: str, count: int | None, tip: str = "") -> None:
+        """Show `count` beside the line `key`, with `tip` as its tooltip (None: its contacts)."""
+        if count is None:
+            changed = self._counts.pop(key, None) is not None
+        else:
+            changed = self._counts.get(key) != (count, tip)
+            self._counts[key] = (count, tip)
+        row = self.row_of(key)
+        if changed and row is not None:
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     def set_entries(self, entries: list[SegmentEntry]) -> None:
         """Show these entries; when only the counts changed, the selection stays put."""
@@ -207,12 +223,17 @@ class SegmentModel(QAbstractListModel):
         e = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return e.title
+        shown = self._counts.get(e.key)
         if role == Qt.ItemDataRole.ToolTipRole and not e.is_heading:
+            if shown is not None:
+                return f"{e.title}: {shown[1]}"
             return f"{e.title}: {e.count:,} contact{'s' if e.count != 1 else ''}"
         if role == SegmentRole.KEY:
             return e.key
         if role == SegmentRole.COUNT:
-            return None if e.is_heading else e.count
+            if e.is_heading:
+                return None
+            return e.count if shown is None else shown[0]
         if role == Qt.ItemDataRole.FontRole and e.is_heading:
             font = QFont()
             font.setBold(True)

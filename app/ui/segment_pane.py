@@ -20,7 +20,11 @@ from app.core.services.segments import Attention, SmartSegment
 from app.ui.segment_model import SegmentEntry, SegmentModel, SegmentRole
 
 PROBABLE_DUPLICATE = attention_key(Attention.PROBABLE_DUPLICATE)
-"""The "Needs attention > Probable duplicate" line, which also leads to the review."""
+"""The "Needs attention › Duplicates" line: the window shows the grouped review for it.
+
+Its key is still the probable-duplicate attention key (the contacts that share an email or a
+phone, which `kith export --segment` exports); the line is titled "Duplicates".
+"""
 
 
 class CountDelegate(QStyledItemDelegate):
@@ -56,8 +60,8 @@ class SegmentPane(QWidget):
         new_smart: the user asked for a new smart segment.
         edit_smart: a SmartSegment to edit.
         delete_smart: a SmartSegment to delete.
-        review_duplicates: the user asked for the duplicates review from the "Probable
-            duplicate" line (double-click, or its context menu).
+        review_duplicates: the user asked for the duplicates review from the Duplicates line
+            (double-click, or its context menu): the window scans again if contacts changed.
     """
 
     chosen = Signal(object)

@@ -36,6 +36,8 @@ DUPLICATES = "duplicates"
 """Duplicate groups (issue 11's segment): any change to a contact's fields may move them."""
 DUE = "due"
 """Reminders due (issue 12's segment): dates and liveness move them."""
+_ATTENTION_TITLES = {Attention.PROBABLE_DUPLICATE: "Duplicates"}
+"""Needs-attention lines whose title is not their reason's word (the window shows the groups)."""
 
 
 def tag_key(name: str) -> str:
@@ -61,6 +63,10 @@ def import_key(operation_id: int) -> str:
 def attention_key(reason: Attention) -> str:
     """The key of a needs-attention segment ("attention:invalid phone")."""
     return f"attention:{reason.value}"
+
+
+_OLD_TITLES = {"probable duplicate": attention_key(Attention.PROBABLE_DUPLICATE)}
+"""Titles a line had before (casefolded), still found by `find` so that scripts keep working."""
 
 
 def touched_keys(touched: Touched, smart: Iterable[SmartSegment]) -> frozenset[str]:
@@ -159,7 +165,11 @@ def list_segments(
         ]
     out.append(_heading("attention", "Needs attention"))
     out += [
-        Segment(attention_key(a), a.value.capitalize(), ListQuery(filter=attention_filter(a)))
+        Segment(
+            attention_key(a),
+            _ATTENTION_TITLES.get(a, a.value.capitalize()),
+            ListQuery(filter=attention_filter(a)),
+        )
         for a in Attention
     ]
     out.append(Segment(TRASH, "Trash", ListQuery(trash=True)))
@@ -194,7 +204,8 @@ class SegmentCatalogue:
         """The segment `name` names: its key ("stage:lead"), a tag, or a title as shown.
 
         A tag is found first, exactly as `kith export --segment TAG` always found it (by
-        SQLite's case-insensitive comparison). Then a key, then a title or key ignoring case.
+        SQLite's case-insensitive comparison). Then a key, then a title or key ignoring case,
+        then a title the segment had before ("Probable duplicate", now "Duplicates").
 
         Raises:
             UserFacingError: no segment has that name, or more than one has it; the message
@@ -212,6 +223,8 @@ class SegmentCatalogue:
             return by_key[0]
         fold = wanted.casefold()
         found = [s for s in listed if fold in (s.title.casefold(), s.key.casefold())]
+        if not found and fold in _OLD_TITLES:
+            found = [s for s in listed if s.key == _OLD_TITLES[fold]]
         if len(found) == 1:
             return found[0]
         if found:
