@@ -241,6 +241,8 @@ class DuplicatesView(QWidget):
     def _scan_done(self, found: tuple[list[DuplicateGroup], dict[int, str]], changes: int) -> None:
         groups, names = found
         self._scanning(False)
+        # The weights this scan learnt, stored so that checks after a restart use them too.
+        self._writes.submit(self._dedupe.remember_weights)
         self.model.set_groups(groups, names)
         self._say_count()
         self.stale = changes != self._changes  # contacts changed while it ran

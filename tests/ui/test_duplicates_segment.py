@@ -10,7 +10,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from app.core.domain.contact import Contact, Email, Name, Phone
+from app.core.domain.dates import PartialDate
 from app.core.services.contacts import ChangeSet, ContactService
+from app.core.services.dedupe import DedupeService
 from app.core.storage.database import Database
 from app.ui.duplicates_view import GroupColumn
 from app.ui.main_window import MainWindow
@@ -276,3 +278,29 @@ def test_find_from_the_review_searches_all_contacts(
     assert window.segments.current_key == "all"
     assert window.list.isVisible() and not window.duplicates.isVisible()
     qtbot.waitUntil(lambda: window.list_model.rowCount() == 42)
+
+
+def test_a_scan_in_the_window_leaves_its_weights_for_later_checks(
+    qtbot: QtBot,
+    make_window: Callable[[Database], MainWindow],
+    db: Database,
+    service: ContactService,
+    filled: list[int],
+) -> None:
+    """After the window's scan, a check in a later session scores a pair as the scan did."""
+    ann = service.add(
+        Contact(name=Name(given="Ann", family="Leeworth"), emails=[Email("ann.l@example.org")],
+                birthday=PartialDate(1980, 5, 6))
+    ).added[0]  # fmt: skip
+    anne = service.add(
+        Contact(name=Name(given="Anne", family="Leeworth"), emails=[Email("ANN.L@example.org")])
+    ).added[0]
+    (before,) = DedupeService(db).check([anne])  # no scan yet: the typical weights
+    window = make_window(db)
+    _choose_duplicates(qtbot, window)
+    wait_idle(qtbot, window)  # the weights are stored on the writer
+    (shown,) = [g for g in window.duplicates.model.groups if anne in g.ids]
+    (later,) = DedupeService(db).check([anne])  # a new service: what a restart has
+    assert shown.ids == later.ids == (ann, anne)
+    assert later.score == pytest.approx(shown.score, abs=0.005)
+    assert before.score != pytest.approx(shown.score, abs=0.005)
