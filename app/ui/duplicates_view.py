@@ -102,6 +102,8 @@ class DuplicatesView(QWidget):
         self._dedupe, self._merger, self._contacts = dedupe, merger, contacts
         self._reads, self._writes, self._hub = reads, writes, hub
         self._control: TaskControl | None = None
+        self._decided = False
+        """Whether a "Not duplicates" decision is stored (the last scan said, or one was made)."""
         self._publishing = False
         self.stale = True
         """Whether the list may not show the contacts as they are (no scan yet, or a change)."""
@@ -220,11 +222,12 @@ class DuplicatesView(QWidget):
         self.status.setText("Looking for duplicates…")
         dedupe, contacts, changes = self._dedupe, self._contacts, self._changes
 
-        def job() -> tuple[list[DuplicateGroup], dict[int, str]]:
+        def job() -> tuple[list[DuplicateGroup], dict[int, str], bool]:
             groups = dedupe.groups(control=control)
             ids = [i for g in groups for i in g.ids]
             # The list's lines, not whole contacts: only the names are shown.
-            return groups, {r.id: r.display_name for r in contacts.rows(ids)}
+            names = {r.id: r.display_name for r in contacts.rows(ids)}
+            return groups, names, bool(dedupe.decisions())
 
         self._reads.submit(job, lambda found: self._scan_done(found, changes), self._scan_failed)
 
@@ -238,8 +241,10 @@ class DuplicatesView(QWidget):
         if total:
             self.progress.setValue(min(done, total))
 
-    def _scan_done(self, found: tuple[list[DuplicateGroup], dict[int, str]], changes: int) -> None:
-        groups, names = found
+    def _scan_done(
+        self, found: tuple[list[DuplicateGroup], dict[int, str], bool], changes: int
+    ) -> None:
+        groups, names, self._decided = found
         self._scanning(False)
         # The weights this scan learnt, stored so that checks after a restart use them too.
         self._writes.submit(self._dedupe.remember_weights)
@@ -289,6 +294,7 @@ class DuplicatesView(QWidget):
         self.merge_button.setEnabled(chosen and idle)
         self.apart_button.setEnabled(chosen and idle)
         self.merge_all_button.setEnabled(idle and self.model.rowCount() > 0)
+        self.forget_button.setEnabled(idle and self._decided)
 
     def selected_group(self) -> DuplicateGroup | None:
         """The group chosen in the list."""
@@ -333,8 +339,12 @@ class DuplicatesView(QWidget):
         dedupe = self._dedupe
         self._writes.submit(
             lambda: dedupe.mark_not_duplicates(group.ids),
-            lambda change: self._settled(change, group.ids),
+            lambda change: self._decided_apart(change, group.ids),
         )
+
+    def _decided_apart(self, change: ChangeSet, ids: tuple[int, ...]) -> None:
+        self._decided = True
+        self._settled(change, ids)
 
     def forget_last_decision(self) -> None:
         """Take back the newest "Not duplicates" decision, then scan again."""

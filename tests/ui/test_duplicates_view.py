@@ -133,14 +133,18 @@ def test_not_duplicates_is_remembered_and_can_be_taken_back(
 ) -> None:
     view = parts.view
     _scan(qtbot, view)
+    assert not view.forget_button.isEnabled()  # nothing decided yet: nothing to take back
     with qtbot.waitSignal(parts.hub.changed, timeout=20000):
         qtbot.mouseClick(view.apart_button, Qt.MouseButton.LeftButton)  # Bo, Bob, Bobby
     assert view.model.rowCount() == 1 and view.status.text().startswith("1 group")
+    assert view.forget_button.isEnabled()
     _scan(qtbot, view)
     assert [g.ids for g in view.model.groups] == [(people[0], people[1])]
+    assert view.forget_button.isEnabled()  # the decision is still there after a scan
     with qtbot.waitSignal(view.scanned, timeout=20000):
         qtbot.mouseClick(view.forget_button, Qt.MouseButton.LeftButton)
     assert view.model.rowCount() == 2
+    assert not view.forget_button.isEnabled()
 
 
 def test_merge_all_above_a_score_is_one_undoable_operation(
