@@ -172,7 +172,7 @@ class DedupeService:
             min_score: leave out pairs scored below this (default: the match probability).
         """
         # Imported here, as for a scan: the matcher loads rapidfuzz and numpy.
-        from app.core.dedupe import MATCH_PROBABILITY, compare  # noqa: PLC0415
+        from app.core.dedupe import MATCH_PROBABILITY  # noqa: PLC0415
         from app.core.dedupe.record import to_record  # noqa: PLC0415
         from app.core.services import dedupe_check  # noqa: PLC0415
 
@@ -197,14 +197,16 @@ class DedupeService:
         found: dict[tuple[int, int], DuplicateGroup] = {}
         for contact in checked:
             assert contact.id is not None  # stored contacts have ids
-            for other_id in sorted(candidates[contact.id]):
+            fresh = [
+                others[i]
+                for i in sorted(candidates[contact.id])
+                if i in others
+                and (min(contact.id, i), max(contact.id, i)) not in decided
+                and (min(contact.id, i), max(contact.id, i)) not in found
+            ]
+            for other_id, score, why in dedupe_check.score(model, contact, fresh, floor):
                 pair = (min(contact.id, other_id), max(contact.id, other_id))
-                other = others.get(other_id)
-                if other is None or pair in decided or pair in found:
-                    continue
-                match = compare(contact, other, model)
-                if match.score >= floor:
-                    found[pair] = DuplicateGroup(pair, round(match.score, 4), match.reasons)
+                found[pair] = DuplicateGroup(pair, round(score, 4), why)
         return sorted(found.values(), key=lambda g: (-g.score, g.ids))
 
     def mark_not_duplicates(self, ids: Sequence[int]) -> ChangeSet:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection
 
-from app.core.dedupe.levels import Field
+from app.core.dedupe.batch import Batch
+from app.core.dedupe.levels import Field, compare_records
 from app.core.dedupe.model import MatchModel, default_model
-from app.core.dedupe.record import Record
+from app.core.dedupe.reasons import reasons
+from app.core.dedupe.record import Record, to_record
 from app.core.domain.contact import Contact
 from app.core.domain.normalise import fold
 
@@ -84,6 +86,29 @@ def _holders(conn: Connection, table: str, column: str, value: str) -> int:
             (value,),
         ).scalar_one()
     )
+
+
+def score(
+    model: MatchModel, contact: Contact, others: Sequence[Contact], floor: float
+) -> list[tuple[int, float, tuple[str, ...]]]:
+    """Those of `others` (stored contacts) that are `contact` with a probability of `floor` or
+    more: their ids, the probabilities and the reasons in words.
+
+    Weighed in one batch: a common name can bring two hundred candidates, and weighing them
+    one at a time (numpy on one row each) took 35 ms of a check.
+    """
+    if not others:
+        return []
+    mine = to_record(contact, -1)
+    theirs = [to_record(other, -2) for other in others]
+    compared = [compare_records(mine, record) for record in theirs]
+    batch = Batch.of([c.levels for c in compared], [model.rarities(c) for c in compared])
+    probabilities = model.probabilities(batch).tolist()
+    return [
+        (other.id, p, reasons(mine, record, c))
+        for other, record, c, p in zip(others, theirs, compared, probabilities, strict=True)
+        if other.id is not None and p >= floor
+    ]
 
 
 def candidates(conn: Connection, contact: Contact) -> set[int]:
