@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -108,8 +109,9 @@ def measure(name: str, window: object, act: Callable[[], object]) -> None:
     )
 
 
-def run(path: Path) -> None:
-    """Open the window on `path`, then tag everything and undo it."""
+def open_window(path: Path) -> tuple[Any, Any, Any]:
+    """The application (as `kith` runs it), its window on `path` shown and settled, and the
+    QApplication: what every responsiveness benchmark starts from."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
@@ -121,13 +123,19 @@ def run(path: Path) -> None:
     app = QApplication([])
     settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
     db = Database.open(path, DatabaseKey(raw=KEY))
-    kith = KithApp(db, settings, region="GB", freeze_heap=True)  # as `kith` runs it
+    kith = KithApp(db, settings, region="GB", freeze_heap=True)
     window = kith.open_window()
     window.resize(1300, 820)
     window.show()
     runner = window.ctx.runner
     runner.wait(lambda: window.list_model.complete and window.segment_model.rowCount() > 0)
     runner.wait(lambda: runner.pending == 0 and not window.recount_due)
+    return app, kith, window
+
+
+def run(path: Path) -> None:
+    """Open the window on `path`, then tag everything and undo it."""
+    app, kith, window = open_window(path)
     window.bulk.confirm = lambda verb, count: True  # type: ignore[method-assign]
     window.list.table.setFocus()
     window.list.table.selectAll()  # Ctrl+A

@@ -17,7 +17,6 @@ Run: .venv/bin/python bench/bench_scan_responsive.py [--sizes 10000 100000] [--k
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_responsive import StallMeter, _gaps
+from bench_responsive import StallMeter, _gaps, open_window
 
 
 class PlacedStallMeter(StallMeter):
@@ -79,25 +78,10 @@ def build(path: Path, size: int) -> None:
 
 def child(path: Path) -> None:
     """The measured process: open the window, then run the review's scan through it."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings  # noqa: PLC0415
     from PySide6.QtGui import QAction  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from app.core.storage.database import Database  # noqa: PLC0415
-    from app.core.storage.engine import DatabaseKey  # noqa: PLC0415
-    from app.ui.app import KithApp  # noqa: PLC0415
-
-    app = QApplication([])
-    settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
-    db = Database.open(path, DatabaseKey(raw=KEY))
-    kith = KithApp(db, settings, region="GB", freeze_heap=True)
-    window = kith.open_window()
-    window.resize(1300, 820)
-    window.show()
+    app, kith, window = open_window(path)
     runner = window.ctx.runner
-    runner.wait(lambda: window.list_model.complete and window.segment_model.rowCount() > 0)
-    runner.wait(lambda: runner.pending == 0 and not window.recount_due)
     meter = PlacedStallMeter()
     meter.start()
     end = time.perf_counter() + 5

@@ -329,6 +329,11 @@ def generate(
         person = rng.randrange(len(people))
         contacts.append(_noisy_copy(rng, people[person]))
         entity.append(person)
+    return _shuffled(rng, contacts, entity)
+
+
+def _shuffled(rng: random.Random, contacts: list[Contact], entity: list[int]) -> AddressBook:
+    """The contacts in a random order, numbered from 1 in it, with each one's person."""
     order = list(range(len(contacts)))
     rng.shuffle(order)
     shuffled = [contacts[i] for i in order]
@@ -348,9 +353,4 @@ def _register(count: int, seed: int, duplicate_share: float) -> AddressBook:
         person = rng.randrange(len(people))
         contacts.append(_registry_copy(rng, people[person]))
         entity.append(person)
-    order = list(range(len(contacts)))
-    rng.shuffle(order)
-    shuffled = [contacts[i] for i in order]
-    for new_id, c in enumerate(shuffled, start=1):
-        c.id = new_id
-    return AddressBook(shuffled, [entity[i] for i in order])
+    return _shuffled(rng, contacts, entity)

@@ -6,8 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faker import Faker
@@ -88,6 +89,26 @@ def db(db_path: Path) -> Iterator[Database]:
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def run_python(
+    *argv: str, env: Mapping[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    """`python ARGV...` in a subprocess, as from a shell: none of this machine's KITH_
+    variables, a null keyring, `env` on top; output captured, no stdin, two minutes at most."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
+    environ["PYTHON_KEYRING_BACKEND"] = NULL_KEYRING
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, *argv],
+        capture_output=True,
+        text=True,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def kith(db_path: Path) -> CliRunner:
     """Run the real `kith` CLI in a subprocess on the test database."""
@@ -95,20 +116,10 @@ def kith(db_path: Path) -> CliRunner:
     def run(
         *args: str, passphrase: str | None = PASSPHRASE, **env: str
     ) -> subprocess.CompletedProcess[str]:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
-        environ["PYTHON_KEYRING_BACKEND"] = NULL_KEYRING
-        environ["KITH_LOG_DIR"] = str(db_path.parent.parent / "log")  # never the user's own log
+        environ = {"KITH_LOG_DIR": str(db_path.parent.parent / "log")}  # never the user's log
         if passphrase is not None:
             environ["KITH_PASSPHRASE"] = passphrase
         environ.update(env)
-        return subprocess.run(
-            [sys.executable, "-m", "app", "--db", str(db_path), *args],
-            capture_output=True,
-            text=True,
-            env=environ,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
+        return run_python("-m", "app", "--db", str(db_path), *args, env=environ)
 
     return run

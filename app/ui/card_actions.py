@@ -19,7 +19,7 @@ from app.core.clock import Clock
 from app.core.services.contacts import ChangeSet
 from app.ui.card_view import SNOOZE_DAYS, CardView
 from app.ui.changes import ChangeHub
-from app.ui.log_dialog import LogDialog, save_from
+from app.ui.log_dialog import LogDialog, open_to_save
 from app.ui.worker import Worker
 
 
@@ -125,20 +125,15 @@ class CardActions(QObject):
         dialog.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(entry.when.timestamp())))
         dialog.summary.setText(entry.summary)
 
-        def accept() -> None:
-            new_kind, at, summary = dialog.values()
-            save_from(
-                dialog,
-                self._worker,
-                self._hub,
-                lambda: service.edit(cid, interaction_id, kind=new_kind, summary=summary, at=at),
-            )
-
-        dialog.buttons.accepted.disconnect()
-        dialog.buttons.accepted.connect(accept)
-        dialog.finished.connect(self._closed)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_to_save(
+            dialog,
+            self._worker,
+            self._hub,
+            lambda kind, at, summary: service.edit(
+                cid, interaction_id, kind=kind, summary=summary, at=at
+            ),
+            self._closed,
+        )
         return dialog
 
     def _closed(self) -> None:

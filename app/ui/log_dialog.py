@@ -131,28 +131,32 @@ class InteractionLogger:
             [name for _cid, name in contacts], self._kinds, self._clock.now(), self._parent
         )
         log = self._log
-
-        def accept() -> None:
-            kind, at, summary = dialog.values()
-            save_from(dialog, self._worker, self._hub, lambda: log(ids, kind, summary, at))
-
-        dialog.buttons.accepted.disconnect()
-        dialog.buttons.accepted.connect(accept)
-        dialog.finished.connect(self._closed)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_to_save(
+            dialog,
+            self._worker,
+            self._hub,
+            lambda kind, at, summary: log(ids, kind, summary, at),
+            self._closed,
+        )
         return dialog
 
     def _closed(self) -> None:
         self.dialog = None
 
 
-def save_from(
-    dialog: LogDialog, worker: Worker, hub: ChangeHub, job: Callable[[], ChangeSet]
+Save = Callable[[enum.Enum, datetime, str], ChangeSet]
+"""What OK does with the dialog's kind, time and summary (on the worker)."""
+
+
+def open_to_save(
+    dialog: LogDialog, worker: Worker, hub: ChangeHub, save: Save, closed: Callable[[], None]
 ) -> None:
-    """Run `job` on the worker; then close the dialog and publish what changed (the card reads
-    the contact again, timeline and all), or keep it open with a problem the user can fix, or
-    close it and report a bug."""
+    """Open `dialog`; its OK runs `save(kind, when, summary)` on the worker.
+
+    Then the dialog closes and what changed is published (the card reads the contact again,
+    timeline and all); or it stays open with a problem the user can fix; or it closes and a
+    bug is reported. `closed` is called when the dialog is gone, however it ended.
+    """
 
     def failed(exc: Exception) -> None:
         if isinstance(exc, UserFacingError):
@@ -165,4 +169,12 @@ def save_from(
         dialog.accept()
         hub.publish(change)
 
-    worker.submit(job, done, failed)
+    def accept() -> None:
+        kind, at, summary = dialog.values()
+        worker.submit(lambda: save(kind, at, summary), done, failed)
+
+    dialog.buttons.accepted.disconnect()
+    dialog.buttons.accepted.connect(accept)
+    dialog.finished.connect(closed)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()

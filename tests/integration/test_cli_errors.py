@@ -12,23 +12,15 @@ import pytest
 
 from app.core.storage.database import Database
 from app.core.storage.engine import DatabaseKey
-from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner
+from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner, run_python
 
 
 def run_kith(*args: str, umask: int | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     """The real CLI with no `--db` of the fixture's (and an optional umask)."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
-    environ.update(PYTHON_KEYRING_BACKEND=NULL_KEYRING, KITH_PASSPHRASE=PASSPHRASE, **env)
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
+    return run_python(
+        "-m", "app", *args, env={"KITH_PASSPHRASE": PASSPHRASE, **env},
         preexec_fn=None if umask is None else (lambda: os.umask(umask)),
-    )
+    )  # fmt: skip
 
 
 def add(kith: CliRunner, *args: str) -> int:

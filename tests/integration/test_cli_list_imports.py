@@ -8,14 +8,12 @@ Never by timing; `bench/bench_cli.py` measures the time.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner
+from tests.conftest import PASSPHRASE, CliRunner, run_python
 from tests.integration.test_cli_start import heavy, imported
 
 NOT_FOR_READING = ("sqlalchemy", "alembic")
@@ -55,17 +53,8 @@ finally:
 def connections(*args: str, tmp: Path) -> tuple[int, bool, subprocess.CompletedProcess[str]]:
     """How many SQLCipher connections a real `kith ARGS...` opened, and if it used SQLAlchemy."""
     report = tmp / "connections.txt"
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
-    environ.update(PYTHON_KEYRING_BACKEND=NULL_KEYRING, KITH_PASSPHRASE=PASSPHRASE)
-    result = subprocess.run(
-        [sys.executable, "-c", COUNTING.replace("OUT", repr(str(report))), *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    code = COUNTING.replace("OUT", repr(str(report)))
+    result = run_python("-c", code, *args, env={"KITH_PASSPHRASE": PASSPHRASE})
     assert result.returncode == 0, result.stderr[-2000:]
     opened, used = report.read_text().split()
     return int(opened), used == "1", result

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from app.cli.main import COMMAND_MODULES, EVERY_COMMAND, build_parser
-from tests.conftest import NULL_KEYRING, PASSPHRASE, CliRunner
+from tests.conftest import PASSPHRASE, CliRunner, run_python
 
 DATABASE_CODE = ("sqlalchemy", "sqlcipher3", "alembic", "phonenumbers", "vobject", "keyring")
 """What `kith --help` must not import: the database, its key, the file formats."""
@@ -41,18 +38,8 @@ finally:
 def imported(*args: str, env: dict[str, str] | None = None, tmp: Path) -> tuple[set[str], str]:
     """The modules a real `python -m app ARGS...` has imported when it exits, and its stdout."""
     listing = tmp / "modules.txt"
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
-    environ.update(PYTHON_KEYRING_BACKEND=NULL_KEYRING, COLUMNS=COLUMNS, **(env or {}))
     code = MODULES_AT_EXIT.replace("OUT", repr(str(listing)))
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("-c", code, *args, env={"COLUMNS": COLUMNS, **(env or {})})
     assert result.returncode == 0, result.stderr[-2000:]
     modules = set(listing.read_text().splitlines())
     assert "app.cli.main" in modules  # the listing is real: it names what ran
@@ -146,16 +133,8 @@ def test_options_before_the_command_still_work(kith: CliRunner, db_path: Path) -
     assert kith("add", "--given", "Bo").returncode == 0
     result = kith("list", "--db", str(db_path))  # --db belongs before the command
     assert result.returncode == 2 and "unrecognized arguments: --db" in result.stderr
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
-    environ.update(PYTHON_KEYRING_BACKEND=NULL_KEYRING, KITH_PASSPHRASE=PASSPHRASE)
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--d", str(db_path), "list"],
-        capture_output=True,
-        text=True,
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
+    result = run_python(
+        "-m", "app", "--d", str(db_path), "list", env={"KITH_PASSPHRASE": PASSPHRASE}
     )
     assert result.returncode == 0, result.stderr
     assert "Bo" in result.stdout
